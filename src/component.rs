@@ -1,0 +1,252 @@
+//! The component's edge: WIT bindings, conversions between the generated
+//! types and the core's, and the two things only the edge may do — read the
+//! wall clock and hand the core a real transport.
+
+use crate::connection::{Connection, Credentials, RetrySettings};
+use crate::diff::{ActionKind, DiffKind};
+use crate::error::{CheckFailure, Error};
+use crate::model::{Computed, Outcome, Scope, TokenArgs, TokenId, TokenState};
+use crate::provider::{self, Client};
+use crate::secret::Secret;
+use crate::transport::wasi::WasiTransport;
+use chrono::{DateTime, Utc};
+
+wit_bindgen::generate!({
+    world: "provider-component",
+    path: "wit",
+});
+
+use cloudflare::access_service_token::types as wit;
+use exports::cloudflare::access_service_token::provider::Guest;
+
+struct Component;
+
+export!(Component);
+
+impl Guest for Component {
+    fn check(news: wit::TokenArgs) -> Result<wit::TokenArgs, wit::Error> {
+        provider::check(&args_in(news)).map(args_out).map_err(error_out)
+    }
+
+    fn diff(olds: wit::TokenState, news: wit::TokenArgs, now: Option<wit::Timestamp>) -> Result<wit::DiffResult, wit::Error> {
+        let now = now_or_clock(now)?;
+        let result = provider::diff(&state_in(olds), &args_in(news), now).map_err(error_out)?;
+        Ok(wit::DiffResult {
+            changes: result.changes,
+            replaces: result.replaces,
+            delete_before_replace: result.delete_before_replace,
+            detailed_diff: result
+                .detailed_diff
+                .into_iter()
+                .map(|d| wit::PropertyDiff { property: d.property, kind: kind_out(d.kind), input_diff: d.input_diff })
+                .collect(),
+            actions: result
+                .actions
+                .into_iter()
+                .map(|a| wit::PlannedAction { kind: action_out(a.kind), reason: a.reason })
+                .collect(),
+        })
+    }
+
+    fn create(conn: wit::Connection, news: wit::TokenArgs, preview: bool) -> Result<wit::ApplyOutcome, wit::Error> {
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::create(&mut client, &args_in(news), preview).map(outcome_out).map_err(error_out)
+    }
+
+    fn read(conn: wit::Connection, state: wit::TokenState) -> Result<Option<wit::TokenState>, wit::Error> {
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::read(&mut client, &state_in(state)).map(|s| s.map(state_out)).map_err(error_out)
+    }
+
+    fn update(
+        conn: wit::Connection,
+        olds: wit::TokenState,
+        news: wit::TokenArgs,
+        now: Option<wit::Timestamp>,
+        preview: bool,
+    ) -> Result<wit::ApplyOutcome, wit::Error> {
+        let now = now_or_clock(now)?;
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::update(&mut client, &state_in(olds), &args_in(news), now, preview).map(outcome_out).map_err(error_out)
+    }
+
+    fn delete(conn: wit::Connection, state: wit::TokenState) -> Result<(), wit::Error> {
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::delete(&mut client, &state_in(state)).map_err(error_out)
+    }
+
+    fn import(conn: wit::Connection, id: String) -> Result<wit::TokenState, wit::Error> {
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::import(&mut client, &id).map(state_out).map_err(error_out)
+    }
+
+    fn lookup(conn: wit::Connection, scope: wit::Scope, token_id: String) -> Result<wit::TokenState, wit::Error> {
+        let scope = match scope {
+            wit::Scope::Account(a) => Scope::account(&a),
+            wit::Scope::Zone(z) => Scope::zone(&z),
+        }
+        .map_err(error_out)?;
+        let id = TokenId::parse(&token_id).map_err(error_out)?;
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::lookup(&mut client, &scope, &id).map(state_out).map_err(error_out)
+    }
+
+    fn rotate(
+        conn: wit::Connection,
+        state: wit::TokenState,
+        previous_client_secret_expires_at: Option<String>,
+    ) -> Result<wit::TokenState, wit::Error> {
+        let conn = connection_in(conn);
+        let mut transport = WasiTransport::default();
+        let mut client = Client::new(&conn, &mut transport);
+        provider::rotate(&mut client, &state_in(state), previous_client_secret_expires_at.as_deref())
+            .map(state_out)
+            .map_err(error_out)
+    }
+}
+
+/// The wall clock is read here and only here, when the host passes no time.
+fn now_or_clock(now: Option<wit::Timestamp>) -> Result<DateTime<Utc>, wit::Error> {
+    match now {
+        None => Ok(Utc::now()),
+        Some(t) => DateTime::from_timestamp(t.seconds, t.nanoseconds)
+            .ok_or_else(|| error_out(Error::invalid("now", format!("{} s is outside the supported range of dates", t.seconds)))),
+    }
+}
+
+fn args_in(a: wit::TokenArgs) -> TokenArgs {
+    TokenArgs {
+        name: a.name,
+        account_id: a.account_id,
+        zone_id: a.zone_id,
+        min_days_for_renewal: a.min_days_for_renewal,
+        duration: a.duration,
+        client_secret_version: a.client_secret_version,
+        previous_client_secret_expires_at: a.previous_client_secret_expires_at,
+    }
+}
+
+fn args_out(a: TokenArgs) -> wit::TokenArgs {
+    wit::TokenArgs {
+        name: a.name,
+        account_id: a.account_id,
+        zone_id: a.zone_id,
+        min_days_for_renewal: a.min_days_for_renewal,
+        duration: a.duration,
+        client_secret_version: a.client_secret_version,
+        previous_client_secret_expires_at: a.previous_client_secret_expires_at,
+    }
+}
+
+fn state_in(s: wit::TokenState) -> TokenState {
+    TokenState {
+        id: s.id,
+        args: args_in(s.args),
+        client_id: s.client_id,
+        client_secret: s.client_secret.map(Secret::new),
+        expires_at: s.expires_at,
+    }
+}
+
+fn state_out(s: TokenState) -> wit::TokenState {
+    wit::TokenState {
+        id: s.id,
+        args: args_out(s.args),
+        client_id: s.client_id,
+        client_secret: s.client_secret.map(|x| x.expose().to_string()),
+        expires_at: s.expires_at,
+    }
+}
+
+fn computed_out(c: Computed<String>) -> wit::Computed {
+    match c {
+        Computed::Known(v) => wit::Computed::Known(v),
+        Computed::Unknown => wit::Computed::Unknown,
+    }
+}
+
+fn outcome_out(o: Outcome) -> wit::ApplyOutcome {
+    match o {
+        Outcome::Applied(s) => wit::ApplyOutcome::Applied(state_out(s)),
+        Outcome::Planned(p) => wit::ApplyOutcome::Planned(wit::PlannedState {
+            args: args_out(p.args),
+            id: computed_out(p.id),
+            client_id: computed_out(p.client_id),
+            client_secret: p.client_secret.map(|c| match c {
+                Computed::Known(s) => wit::Computed::Known(s.expose().to_string()),
+                Computed::Unknown => wit::Computed::Unknown,
+            }),
+            expires_at: computed_out(p.expires_at),
+        }),
+    }
+}
+
+fn connection_in(c: wit::Connection) -> Connection {
+    let credentials = match c.credentials {
+        wit::Credentials::ApiToken(t) => Credentials::ApiToken(Secret::new(t)),
+        wit::Credentials::ApiKey(k) => Credentials::ApiKey { email: k.email, key: Secret::new(k.key) },
+    };
+    let mut conn = Connection::new(credentials);
+    if let Some(url) = c.base_url {
+        conn = conn.with_base_url(&url);
+    }
+    if let Some(r) = c.retry {
+        conn.retry = RetrySettings { max_attempts: r.max_attempts, initial_backoff_ms: r.initial_backoff_ms, max_backoff_ms: r.max_backoff_ms };
+    }
+    if let Some(rps) = c.requests_per_second {
+        conn.requests_per_second = rps;
+    }
+    conn
+}
+
+fn kind_out(k: DiffKind) -> wit::PropertyDiffKind {
+    match k {
+        DiffKind::Add => wit::PropertyDiffKind::Add,
+        DiffKind::AddReplace => wit::PropertyDiffKind::AddReplace,
+        DiffKind::Delete => wit::PropertyDiffKind::Delete,
+        DiffKind::DeleteReplace => wit::PropertyDiffKind::DeleteReplace,
+        DiffKind::Update => wit::PropertyDiffKind::Update,
+        DiffKind::UpdateReplace => wit::PropertyDiffKind::UpdateReplace,
+    }
+}
+
+fn action_out(k: ActionKind) -> wit::ActionKind {
+    match k {
+        ActionKind::Replace => wit::ActionKind::Replace,
+        ActionKind::Update => wit::ActionKind::Update,
+        ActionKind::Renew => wit::ActionKind::Renew,
+        ActionKind::Rotate => wit::ActionKind::Rotate,
+        ActionKind::StateOnly => wit::ActionKind::StateOnly,
+    }
+}
+
+fn failure_out(f: crate::error::ApiFailure) -> wit::ApiFailure {
+    wit::ApiFailure { status: f.status, code: f.code, message: f.message }
+}
+
+fn error_out(e: Error) -> wit::Error {
+    match e {
+        Error::InvalidInput(f) => wit::Error::InvalidInput(
+            f.into_iter().map(|CheckFailure { property, reason }| wit::CheckFailure { property, reason }).collect(),
+        ),
+        Error::Unauthorized(f) => wit::Error::Unauthorized(failure_out(f)),
+        Error::Forbidden(f) => wit::Error::Forbidden(failure_out(f)),
+        Error::NotFound(f) => wit::Error::NotFound(failure_out(f)),
+        Error::RateLimited { retry_after_seconds, message } => wit::Error::RateLimited(wit::RateLimit { retry_after_seconds, message }),
+        Error::Api(f) => wit::Error::Api(failure_out(f)),
+        Error::Transport(m) => wit::Error::Transport(m),
+        Error::Internal(m) => wit::Error::Internal(m),
+    }
+}

@@ -1,0 +1,292 @@
+//! The provider operations: check, diff, create, read, update, delete,
+//! import, lookup, rotate. Each validates, builds its requests with
+//! [`crate::requests`], sends them through a [`Transport`] with the retry
+//! policy, and parses the answers with [`crate::responses`]. Preview makes no
+//! call. Time comes in as a parameter.
+
+use crate::connection::Connection;
+use crate::diff::{self, Plan};
+use crate::duration::DEFAULT_DURATION;
+use crate::error::Error;
+use crate::import_id;
+use crate::model::{Computed, Outcome, PlannedState, Scope, TokenArgs, TokenId, TokenState};
+use crate::requests::{self, ApiRequest, TokenBody};
+use crate::responses::{self, ApiToken};
+use crate::transport::{RawResponse, Transport};
+use crate::validate;
+use chrono::{DateTime, Utc};
+
+/// A connection and a transport: what every API operation needs.
+pub struct Client<'a, T: Transport> {
+    conn: &'a Connection,
+    transport: &'a mut T,
+}
+
+impl<'a, T: Transport> Client<'a, T> {
+    /// Binds a connection to a transport.
+    pub fn new(conn: &'a Connection, transport: &'a mut T) -> Self {
+        Client { conn, transport }
+    }
+
+    /// Sends with retries: transport failures, 429 and 5xx are retried with
+    /// capped exponential backoff honouring `retry-after`. A create is never
+    /// retried once it may have reached the server: that could make a
+    /// duplicate token.
+    fn send(&mut self, req: &ApiRequest) -> Result<RawResponse, Error> {
+        let policy = self.conn.retry;
+        let attempts = policy.max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let outcome = self.transport.send(&self.conn.base_url, req);
+            let retry_wait = match &outcome {
+                Ok(resp) if resp.status == 429 || resp.status >= 500 => {
+                    if req.is_create() && resp.status >= 500 {
+                        None
+                    } else {
+                        Some(responses::retry_after(resp).map(|s| s.saturating_mul(1000)))
+                    }
+                }
+                Ok(_) => None,
+                Err(f) if req.is_create() && f.maybe_sent => None,
+                Err(_) => Some(None),
+            };
+            match (retry_wait, attempt < attempts) {
+                (Some(hint), true) => {
+                    let backoff = u64::from(policy.initial_backoff_ms).saturating_mul(1 << (attempt - 1).min(20));
+                    let wait = hint.unwrap_or(backoff).min(u64::from(policy.max_backoff_ms));
+                    self.transport.sleep_ms(wait);
+                    attempt += 1;
+                }
+                _ => {
+                    return outcome.map_err(|f| {
+                        if req.is_create() && f.maybe_sent {
+                            Error::Transport(format!(
+                                "{}; the create may have reached Cloudflare, so it was not retried: list the tokens of this scope by name before creating again",
+                                f.message
+                            ))
+                        } else if attempt > 1 {
+                            Error::Transport(format!("{} (after {attempt} attempts)", f.message))
+                        } else {
+                            Error::Transport(f.message)
+                        }
+                    })
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, req: ApiRequest) -> Result<ApiToken, Error> {
+        let resp = self.send(&req)?;
+        responses::parse(&resp)
+    }
+}
+
+/// Check: validation only.
+pub fn check(news: &TokenArgs) -> Result<TokenArgs, Error> {
+    validate::check(news)
+}
+
+/// Diff at `now`.
+pub fn diff(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<diff::DiffResult, Error> {
+    validate::check(news)?;
+    diff::diff(olds, news, now)
+}
+
+fn state_from(token: ApiToken, args: TokenArgs, earlier_secret: Option<crate::secret::Secret>) -> TokenState {
+    TokenState {
+        id: token.id,
+        args,
+        client_id: token.client_id,
+        client_secret: token.client_secret.or(earlier_secret),
+        expires_at: token.expires_at,
+    }
+}
+
+/// Create: one POST. Preview: no call, server-computed fields unknown.
+pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: bool) -> Result<Outcome, Error> {
+    let args = validate::check(news)?;
+    let scope = args.scope()?;
+    if preview {
+        return Ok(Outcome::Planned(PlannedState {
+            args,
+            id: Computed::Unknown,
+            client_id: Computed::Unknown,
+            client_secret: Some(Computed::Unknown),
+            expires_at: Computed::Unknown,
+        }));
+    }
+    let body = TokenBody {
+        name: Some(args.name.clone()),
+        duration: args.duration.clone(),
+        client_secret_version: args.client_secret_version,
+        previous_client_secret_expires_at: args.previous_client_secret_expires_at.clone(),
+    };
+    let token = client.call(requests::create(client.conn, &scope, &body))?;
+    if token.client_secret.is_none() {
+        return Err(Error::Internal(format!("token {} was created but the API returned no client secret", token.id)));
+    }
+    Ok(Outcome::Applied(state_from(token, args, None)))
+}
+
+fn located(state: &TokenState) -> Result<(Scope, TokenId), Error> {
+    Ok((state.args.scope()?, TokenId::parse(&state.id)?))
+}
+
+/// Read: one GET; `None` when the token is gone. Never mutates. Name and
+/// expiry come from the live token (drift shows in the next diff); the secret
+/// is carried from `state`.
+pub fn read<T: Transport>(client: &mut Client<T>, state: &TokenState) -> Result<Option<TokenState>, Error> {
+    let (scope, id) = located(state)?;
+    let token = match client.call(requests::get(client.conn, &scope, &id)) {
+        Ok(t) => t,
+        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut args = state.args.clone();
+    args.name = token.name.clone();
+    if args.duration.is_some() && token.duration.is_some() {
+        args.duration = token.duration.clone();
+    }
+    args.client_secret_version = token.client_secret_version.or(args.client_secret_version);
+    Ok(Some(state_from(token, args, state.client_secret.clone())))
+}
+
+/// Update: the in-place changes of the diff at `now`, in one call — a PUT
+/// (name, duration, rotation, zone renewal) or, for an account renewal alone,
+/// `POST …/refresh`; none for a state-only change.
+pub fn update<T: Transport>(
+    client: &mut Client<T>,
+    olds: &TokenState,
+    news: &TokenArgs,
+    now: DateTime<Utc>,
+    preview: bool,
+) -> Result<Outcome, Error> {
+    let args = validate::check(news)?;
+    let plan = diff::plan(olds, &args, now)?;
+    if plan.replace {
+        return Err(Error::invalid(
+            if olds.args.account_id != args.account_id { "accountId" } else { "zoneId" },
+            "changing the scope replaces the token: create the new one, then delete the old one (update cannot move it)",
+        ));
+    }
+    let (scope, id) = located(olds)?;
+    if preview {
+        return Ok(Outcome::Planned(planned_update(olds, args, &plan)));
+    }
+    let renew_by_put = plan.renew && matches!(scope, Scope::Zone(_));
+    let token = if plan.needs_put() || renew_by_put {
+        let carries_duration = plan.duration_changed || plan.renew;
+        let body = TokenBody {
+            name: Some(args.name.clone()),
+            duration: carries_duration.then(|| effective_duration(olds, &args)),
+            client_secret_version: plan.rotate_to,
+            previous_client_secret_expires_at: plan.rotate_to.and(args.previous_client_secret_expires_at.clone()),
+        };
+        Some(client.call(requests::update(client.conn, &scope, &id, &body))?)
+    } else if plan.renew {
+        Some(client.call(requests::refresh(client.conn, &scope, &id)?)?)
+    } else {
+        None
+    };
+    let Some(token) = token else {
+        return Ok(Outcome::Applied(TokenState { args, ..olds.clone() }));
+    };
+    if let Some(v) = plan.rotate_to {
+        if token.client_secret.is_none() {
+            return Err(Error::Internal(format!("the API accepted clientSecretVersion {v} for token {} but returned no new secret", token.id)));
+        }
+    }
+    Ok(Outcome::Applied(state_from(token, args, olds.client_secret.clone())))
+}
+
+fn effective_duration(olds: &TokenState, news: &TokenArgs) -> String {
+    news.duration.clone().or_else(|| olds.args.duration.clone()).unwrap_or_else(|| DEFAULT_DURATION.to_string())
+}
+
+fn planned_update(olds: &TokenState, args: TokenArgs, plan: &Plan) -> PlannedState {
+    let expiry_changes = plan.renew || plan.duration_changed;
+    PlannedState {
+        args,
+        id: Computed::Known(olds.id.clone()),
+        client_id: Computed::Known(olds.client_id.clone()),
+        client_secret: if plan.rotate_to.is_some() {
+            Some(Computed::Unknown)
+        } else {
+            olds.client_secret.clone().map(Computed::Known)
+        },
+        expires_at: match (&olds.expires_at, expiry_changes) {
+            (Some(t), false) => Computed::Known(t.clone()),
+            _ => Computed::Unknown,
+        },
+    }
+}
+
+/// Delete: one DELETE; a token already gone is a success.
+pub fn delete<T: Transport>(client: &mut Client<T>, state: &TokenState) -> Result<(), Error> {
+    let (scope, id) = located(state)?;
+    match client.call(requests::delete(client.conn, &scope, &id)) {
+        Ok(_) | Err(Error::NotFound(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn adopted(token: ApiToken, scope: &Scope) -> TokenState {
+    let (account_id, zone_id) = match scope {
+        Scope::Account(a) => (Some(a.clone()), None),
+        Scope::Zone(z) => (None, Some(z.clone())),
+    };
+    let args = TokenArgs {
+        name: token.name.clone(),
+        account_id,
+        zone_id,
+        min_days_for_renewal: 0,
+        duration: token.duration.clone(),
+        client_secret_version: token.client_secret_version,
+        previous_client_secret_expires_at: None,
+    };
+    state_from(token, args, None)
+}
+
+/// Import: one GET by id in any of the three forms. The secret is absent:
+/// Cloudflare never returns it again; rotate to obtain one.
+pub fn import<T: Transport>(client: &mut Client<T>, id: &str) -> Result<TokenState, Error> {
+    let (scope, token_id) = import_id::parse(id)?;
+    lookup(client, &scope, &token_id)
+}
+
+/// Lookup (Pulumi's `get`): one GET, read-only; `NotFound` when missing.
+pub fn lookup<T: Transport>(client: &mut Client<T>, scope: &Scope, id: &TokenId) -> Result<TokenState, Error> {
+    let token = client.call(requests::get(client.conn, scope, id))?;
+    Ok(adopted(token, scope))
+}
+
+/// Rotate now: account `POST …/rotate`; zone, which has no rotate route, a GET
+/// for the live secret version and a PUT with the next one. The client id
+/// stays; the new secret is in the returned state.
+pub fn rotate<T: Transport>(client: &mut Client<T>, state: &TokenState, previous_expires_at: Option<&str>) -> Result<TokenState, Error> {
+    if let Some(t) = previous_expires_at {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|e| Error::invalid("previousClientSecretExpiresAt", format!("expected an RFC 3339 time, found {t:?} ({e})")))?;
+    }
+    let (scope, id) = located(state)?;
+    let token = match scope {
+        Scope::Account(_) => client.call(requests::rotate(client.conn, &scope, &id, previous_expires_at)?)?,
+        Scope::Zone(_) => {
+            let live = client.call(requests::get(client.conn, &scope, &id))?;
+            let next = live.client_secret_version.unwrap_or(1) + 1;
+            let body = TokenBody {
+                name: Some(live.name.clone()),
+                duration: None,
+                client_secret_version: Some(next),
+                previous_client_secret_expires_at: previous_expires_at.map(str::to_string),
+            };
+            client.call(requests::update(client.conn, &scope, &id, &body))?
+        }
+    };
+    if token.client_secret.is_none() {
+        return Err(Error::Internal(format!("token {} was rotated but the API returned no secret", token.id)));
+    }
+    let mut args = state.args.clone();
+    args.client_secret_version = token.client_secret_version.or(args.client_secret_version);
+    Ok(state_from(token, args, None))
+}

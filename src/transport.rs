@@ -1,0 +1,47 @@
+//! The boundary to the network. The core speaks to a [`Transport`]: it hands
+//! over an [`ApiRequest`] and gets back a [`RawResponse`] or a transport
+//! failure. The component's implementation ([`wasi`]) sends it over wasi-http
+//! through waki; it is the only code that touches HTTP.
+
+use crate::requests::ApiRequest;
+
+/// What came back, before any interpretation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers (names lower-cased).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first header of that (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransportFailure {
+    /// What happened, without any header or body content.
+    pub message: String,
+    /// True when the request may have reached the server (sent, no answer):
+    /// the outcome of a create is then unknown.
+    pub maybe_sent: bool,
+}
+
+/// Sends requests. Implemented over wasi-http in the component; tests may
+/// implement it natively.
+pub trait Transport {
+    /// Sends one request to `base_url` + its path.
+    fn send(&mut self, base_url: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure>;
+
+    /// Waits before a retry. The component blocks on a wasi clock pollable.
+    fn sleep_ms(&mut self, ms: u64);
+}
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasi;
