@@ -90,7 +90,7 @@ impl Guest for Component {
         provider::import(&mut client, &id).map(state_out).map_err(error_out)
     }
 
-    fn lookup(conn: wit::Connection, scope: wit::Scope, token_id: String) -> Result<wit::TokenState, wit::Error> {
+    fn get(conn: wit::Connection, scope: wit::Scope, token_id: String) -> Result<wit::TokenState, wit::Error> {
         let scope = match scope {
             wit::Scope::Account(a) => Scope::account(&a),
             wit::Scope::Zone(z) => Scope::zone(&z),
