@@ -47,7 +47,7 @@ impl<'a, T: Transport> Client<'a, T> {
                     }
                 }
                 Ok(_) => None,
-                Err(f) if req.is_create() && f.maybe_sent => None,
+                Err(f) if !f.retryable || (req.is_create() && f.maybe_sent) => None,
                 Err(_) => Some(None),
             };
             match (retry_wait, attempt < attempts) {

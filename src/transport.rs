@@ -31,6 +31,9 @@ pub struct TransportFailure {
     /// True when the request may have reached the server (sent, no answer):
     /// the outcome of a create is then unknown.
     pub maybe_sent: bool,
+    /// False when trying again cannot help (refused by the host's policy, a
+    /// malformed URL or header).
+    pub retryable: bool,
 }
 
 /// Sends requests. Implemented over wasi-http in the component; tests may

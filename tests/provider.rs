@@ -284,9 +284,18 @@ fn client_errors_are_not_retried() {
 }
 
 #[test]
+fn failures_that_cannot_change_are_not_retried() {
+    let c = conn();
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    let mut t = Scripted::answering(vec![Err(TransportFailure { message: "refused by policy".into(), maybe_sent: false, retryable: false })]);
+    assert!(matches!(provider::read(&mut Client::new(&c, &mut t), &s), Err(Error::Transport(_))));
+    assert_eq!(t.sent.len(), 1);
+}
+
+#[test]
 fn a_create_that_may_have_been_sent_is_never_retried() {
     let c = conn();
-    let mut t = Scripted::answering(vec![Err(TransportFailure { message: "POST …: the connection was closed before a response".into(), maybe_sent: true })]);
+    let mut t = Scripted::answering(vec![Err(TransportFailure { message: "POST …: the connection was closed before a response".into(), maybe_sent: true, retryable: true })]);
     let err = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap_err();
     assert_eq!(t.sent.len(), 1);
     assert!(err.to_string().contains("may have reached Cloudflare"), "{err}");
@@ -295,7 +304,7 @@ fn a_create_that_may_have_been_sent_is_never_retried() {
     assert_eq!(t.sent.len(), 1, "a 5xx on create is ambiguous too");
     // Not sent at all (connection refused): safe to retry.
     let mut t = Scripted::answering(vec![
-        Err(TransportFailure { message: "refused".into(), maybe_sent: false }),
+        Err(TransportFailure { message: "refused".into(), maybe_sent: false, retryable: true }),
         token(json!({"client_secret": "cfast_x"})),
     ]);
     assert!(provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).is_ok());

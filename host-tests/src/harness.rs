@@ -142,7 +142,14 @@ impl WasiHttpHooks for EgressPolicy {
             if let Ok(mut r) = self.refused.lock() {
                 r.push(origin);
             }
-            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+            // Drain the (small, bounded) body first, so the guest's write
+            // succeeds and it sees the real reason: `http-request-denied`.
+            let body = http_body_util::Limited::new(request.into_body(), 1 << 20);
+            return Box::new(async move {
+                use http_body_util::BodyExt;
+                let _ = body.collect().await;
+                Err(wasmtime_wasi_http::Error::HttpRequestDenied)
+            });
         }
         let _ = fut;
         Box::new(async move {

@@ -48,6 +48,7 @@ impl Transport for WasiTransport {
         let body = response.body().map_err(|_| TransportFailure {
             message: format!("{} {}: the connection closed while reading the response body", request.method.as_str(), request.path),
             maybe_sent: true,
+            retryable: true,
         })?;
         Ok(RawResponse { status, headers, body })
     }
@@ -59,7 +60,7 @@ impl Transport for WasiTransport {
 }
 
 fn not_sent(message: String) -> TransportFailure {
-    TransportFailure { message, maybe_sent: false }
+    TransportFailure { message, maybe_sent: false, retryable: false }
 }
 
 /// Whether the request may have reached the server decides if a create can
@@ -90,8 +91,11 @@ fn failure(error: anyhow::Error, request: &ApiRequest) -> TransportFailure {
                 ErrorCode::HttpResponseIncomplete => "the response was incomplete".to_string(),
                 other => format!("{other:?}"),
             };
-            TransportFailure { message: format!("{what}: {why}"), maybe_sent }
+            let retryable = !matches!(code, ErrorCode::HttpRequestDenied | ErrorCode::HttpRequestUriInvalid);
+            TransportFailure { message: format!("{what}: {why}"), maybe_sent, retryable }
         }
-        None => TransportFailure { message: format!("{what}: {error}"), maybe_sent: false },
+        // Not an HTTP error code: a local stream failure while writing the
+        // request; the server may have seen part of it.
+        None => TransportFailure { message: format!("{what}: {error}"), maybe_sent: true, retryable: true },
     }
 }
