@@ -1,0 +1,186 @@
+//! `cloudflare-emulator`: a local, faithful emulator of the Cloudflare Access
+//! service token API (`/client/v4/{accounts|zones}/{id}/access/service_tokens`),
+//! for tests and demos that must not touch the real API.
+//!
+//! The API is synchronous: [`Emulator::start`] runs the HTTP server on its own
+//! thread (with its own tokio runtime), so plain `#[test]` functions and a
+//! wasmtime host can use it directly. Time comes from an injectable [`Clock`],
+//! every request is recorded ([`Emulator::requests`]), faults can be scripted
+//! ([`Emulator::inject_fault`]), and [`openapi::OpenApi`] checks recorded
+//! requests against the reference OpenAPI document.
+//!
+//! ```no_run
+//! use cloudflare_emulator::{Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
+//! let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+//! let url = format!("{}/accounts/{}/access/service_tokens", emu.base_url(), "0".repeat(32));
+//! // POST {"name": "ci"} to `url` with `Authorization: Bearer {DEFAULT_API_TOKEN}` ...
+//! # let _ = (url, DEFAULT_API_TOKEN);
+//! ```
+
+mod auth;
+mod clock;
+pub mod duration;
+mod envelope;
+mod faults;
+mod handlers;
+pub mod ids;
+mod log;
+pub mod openapi;
+mod routes;
+mod server;
+mod store;
+
+pub use auth::Credentials;
+pub use clock::Clock;
+pub use faults::{Fault, FaultKind};
+pub use log::{AuthUsed, LoggedRequest};
+pub use routes::PREFIX;
+pub use store::{Scope, StoredToken};
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The API token [`EmulatorConfig::default`] accepts (`Authorization: Bearer test-api-token`).
+pub const DEFAULT_API_TOKEN: &str = "test-api-token";
+/// The email of the global API key pair [`EmulatorConfig::default`] accepts.
+pub const DEFAULT_API_EMAIL: &str = "user@example.com";
+/// The global API key [`EmulatorConfig::default`] accepts with [`DEFAULT_API_EMAIL`].
+pub const DEFAULT_API_KEY: &str = "test-global-api-key";
+
+impl Credentials {
+    /// [`DEFAULT_API_TOKEN`] and the pair [`DEFAULT_API_EMAIL`] / [`DEFAULT_API_KEY`].
+    pub fn defaults() -> Credentials {
+        Credentials {
+            api_tokens: vec![DEFAULT_API_TOKEN.to_string()],
+            api_keys: vec![(DEFAULT_API_EMAIL.to_string(), DEFAULT_API_KEY.to_string())],
+        }
+    }
+}
+
+/// How to start an [`Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    pub credentials: Credentials,
+    pub clock: Clock,
+    /// `Some(seed)` makes ids, client ids and secrets reproducible.
+    pub seed: Option<u64>,
+    /// Where to listen; port 0 picks a free port.
+    pub bind: SocketAddr,
+}
+
+impl Default for EmulatorConfig {
+    /// Default credentials, the system clock, random ids, `127.0.0.1:0`.
+    fn default() -> EmulatorConfig {
+        EmulatorConfig {
+            credentials: Credentials::defaults(),
+            clock: Clock::system(),
+            seed: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+/// A running emulator. Dropping it shuts the server down.
+pub struct Emulator {
+    shared: Arc<server::Shared>,
+    server: server::Server,
+}
+
+impl Emulator {
+    /// Binds, starts serving on a background thread, and returns once the
+    /// socket accepts connections.
+    pub fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let shared = Arc::new(server::Shared::new(
+            config.credentials,
+            config.clock,
+            config.seed,
+        ));
+        let server = server::Server::start(shared.clone(), config.bind)?;
+        Ok(Emulator { shared, server })
+    }
+
+    /// The API base URL, e.g. `http://127.0.0.1:41234/client/v4` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.server.addr(), PREFIX)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// A handle to the emulator's clock (moving it moves the emulator's "now").
+    pub fn clock(&self) -> Clock {
+        self.shared.clock.clone()
+    }
+
+    /// Every request received so far, in arrival order, including faulted and rejected ones.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.log.snapshot()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
+
+    /// Adds a scripted fault; the first matching fault (in injection order) applies.
+    pub fn inject_fault(&self, fault: Fault) {
+        self.shared.faults.inject(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// Adds this delay to every request (e.g. to make benchmarks realistic).
+    pub fn set_latency(&self, d: std::time::Duration) {
+        *self
+            .shared
+            .latency
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = d;
+    }
+
+    /// Every `client_secret` ever issued, oldest first (for leak tests).
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.store().issued_secrets().to_vec()
+    }
+
+    /// All tokens currently stored, in creation order.
+    pub fn tokens(&self) -> Vec<StoredToken> {
+        self.shared.store().all().to_vec()
+    }
+
+    /// Seeds a token directly, as if created through the API at the clock's
+    /// "now"; `duration` defaults to `8760h`. Returns it, secret included.
+    ///
+    /// # Panics
+    /// If `duration` is not a valid duration (a bug in the calling test).
+    pub fn insert_token(&self, scope: Scope, name: &str, duration: Option<&str>) -> StoredToken {
+        let duration = duration.unwrap_or(duration::DEFAULT_DURATION);
+        let lifetime = duration::parse(duration).unwrap_or_else(|e| panic!("insert_token: {e}"));
+        let new = store::NewToken {
+            name: name.to_string(),
+            duration: duration.to_string(),
+            lifetime,
+            client_secret_version: 1,
+            previous_client_secret_expires_at: None,
+            enabled: true,
+        };
+        let now = self.shared.now();
+        self.shared.store().create(scope, new, now)
+    }
+
+    /// Removes a token behind the client's back; false if it was not there.
+    pub fn remove_token(&self, scope: &Scope, id: &str) -> bool {
+        self.shared.store().remove(scope, id).is_some()
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
