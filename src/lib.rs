@@ -20,6 +20,7 @@ pub mod import_id;
 pub mod model;
 pub mod properties;
 pub mod provider;
+pub mod pulumi;
 pub mod requests;
 pub mod responses;
 pub mod secret;

@@ -19,6 +19,8 @@ wasmtime::component::bindgen!({
 });
 
 pub use cloudflare::access_service_token::types as wit;
+/// The `pulumi` interface's request and response records.
+pub use exports::cloudflare::access_service_token::pulumi as pulumi_wit;
 
 /// The component compiled, linked and pre-instantiated once; every session
 /// instantiates from the same `InstancePre`.
@@ -234,5 +236,41 @@ impl Session {
     pub fn rotate(&mut self, conn: &wit::Connection, state: &wit::TokenState, previous_expires_at: Option<&str>) -> Call<wit::TokenState> {
         let f = self.instance.cloudflare_access_service_token_provider();
         f.call_rotate(&mut self.store, conn, state, previous_expires_at)
+    }
+
+    /// `pulumi.check`.
+    pub fn pulumi_check(&mut self, req: &pulumi_wit::CheckRequest) -> Call<pulumi_wit::CheckResponse> {
+        let f = self.instance.cloudflare_access_service_token_pulumi();
+        f.call_check(&mut self.store, req)
+    }
+
+    /// `pulumi.diff`.
+    pub fn pulumi_diff(&mut self, req: &pulumi_wit::DiffRequest) -> Call<pulumi_wit::DiffResponse> {
+        let f = self.instance.cloudflare_access_service_token_pulumi();
+        f.call_diff(&mut self.store, req)
+    }
+
+    /// `pulumi.create`.
+    pub fn pulumi_create(&mut self, conn: &wit::Connection, req: &pulumi_wit::CreateRequest) -> Call<pulumi_wit::CreateResponse> {
+        let f = self.instance.cloudflare_access_service_token_pulumi();
+        f.call_create(&mut self.store, conn, req)
+    }
+
+    /// `pulumi.read`.
+    pub fn pulumi_read(&mut self, conn: &wit::Connection, req: &pulumi_wit::ReadRequest) -> Call<pulumi_wit::ReadResponse> {
+        let f = self.instance.cloudflare_access_service_token_pulumi();
+        f.call_read(&mut self.store, conn, req)
+    }
+
+    /// `pulumi.update`.
+    pub fn pulumi_update(&mut self, conn: &wit::Connection, req: &pulumi_wit::UpdateRequest) -> Call<pulumi_wit::UpdateResponse> {
+        let f = self.instance.cloudflare_access_service_token_pulumi();
+        f.call_update(&mut self.store, conn, req)
+    }
+
+    /// `pulumi.delete`.
+    pub fn pulumi_delete(&mut self, conn: &wit::Connection, req: &pulumi_wit::DeleteRequest) -> Call<()> {
+        let f = self.instance.cloudflare_access_service_token_pulumi();
+        f.call_delete(&mut self.store, conn, req)
     }
 }

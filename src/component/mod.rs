@@ -250,3 +250,5 @@ fn error_out(e: Error) -> wit::Error {
         Error::Internal(m) => wit::Error::Internal(m),
     }
 }
+
+mod pulumi;
