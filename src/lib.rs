@@ -12,18 +12,22 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod connection;
 pub mod diff;
 pub mod duration;
+pub mod engine;
 pub mod error;
 pub mod import_id;
 pub mod model;
+pub mod program;
 pub mod properties;
 pub mod provider;
 pub mod pulumi;
 pub mod requests;
 pub mod responses;
 pub mod secret;
+pub mod state;
 pub mod transport;
 pub mod validate;
 

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenArgs {
-    /// Friendly name.
+    /// Friendly name (absent in a `get:` lookup's partial state).
+    #[serde(default)]
     pub name: String,
     /// Account scope (exactly one of account / zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]

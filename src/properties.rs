@@ -77,7 +77,9 @@ fn describe(value: &Value) -> String {
     }
 }
 
-fn unknown_reason(name: &str) -> String {
+/// Why a property name is refused, with the closest known name, so that
+/// every caller (bags, programs) gives the same "did you mean" hint.
+pub fn unknown_reason(name: &str) -> String {
     let closest = INPUT_PROPERTIES
         .iter()
         .map(|known| (edit_distance(&name.to_ascii_lowercase(), &known.to_ascii_lowercase()), known))

@@ -88,7 +88,7 @@ pub fn origin_of(url: &str) -> String {
 }
 
 /// The guest's wall clock: the shared test clock.
-struct GuestClock(Clock);
+pub(crate) struct GuestClock(pub(crate) Clock);
 
 impl HostWallClock for GuestClock {
     fn resolution(&self) -> Duration {
@@ -103,10 +103,10 @@ impl HostWallClock for GuestClock {
 
 /// Per-store state: WASI, wasi-http, and the egress policy.
 pub struct HostState {
-    wasi: WasiCtx,
-    http: WasiHttpCtx,
-    table: ResourceTable,
-    hooks: EgressPolicy,
+    pub(crate) wasi: WasiCtx,
+    pub(crate) http: WasiHttpCtx,
+    pub(crate) table: ResourceTable,
+    pub(crate) hooks: EgressPolicy,
 }
 
 impl WasiView for HostState {
@@ -122,9 +122,9 @@ impl WasiHttpView for HostState {
 }
 
 /// Lets requests reach one origin only.
-struct EgressPolicy {
-    allowed_origin: String,
-    refused: Arc<Mutex<Vec<String>>>,
+pub(crate) struct EgressPolicy {
+    pub(crate) allowed_origin: String,
+    pub(crate) refused: Arc<Mutex<Vec<String>>>,
 }
 
 type SendResult = wasmtime_wasi_http::Result<(

@@ -2,6 +2,7 @@
 //! wasmtime (the harness), and the scenario tests and demo built on it. The
 //! Cloudflare API emulator lives in the `cloudflare-emulator` crate beside it.
 
+pub mod command;
 pub mod engine;
 pub mod harness;
 

@@ -12,7 +12,7 @@ use crate::transport::wasi::WasiTransport;
 use chrono::{DateTime, Utc};
 
 wit_bindgen::generate!({
-    world: "provider-component",
+    world: "command",
     path: "wit",
 });
 
@@ -22,6 +22,12 @@ use exports::cloudflare::access_service_token::provider::Guest;
 struct Component;
 
 export!(Component);
+
+impl exports::wasi::cli::run::Guest for Component {
+    fn run() -> Result<(), ()> {
+        crate::cli::main()
+    }
+}
 
 impl Guest for Component {
     fn check(news: wit::TokenArgs) -> Result<wit::TokenArgs, wit::Error> {

@@ -109,6 +109,8 @@ pub struct DiffResponse {
     pub diffs: Vec<String>,
     /// Per property: kind and whether it is an input difference.
     pub detailed_diff: Vec<(String, DiffKind, bool)>,
+    /// What the apply does and why (not part of the protocol; for previews).
+    pub actions: Vec<diff::PlannedAction>,
 }
 
 /// Diff: `olds` are the last outputs, `news` the checked inputs (possibly
@@ -148,6 +150,12 @@ pub fn diff(urn: &str, id: &str, olds: &str, news: &str, ignore_changes: &[Strin
             replaces.push(key.clone());
         }
     }
+    let mut actions = typed.actions;
+    let pending: Vec<&str> = new_bag.unknown.iter().map(String::as_str).collect();
+    if !pending.is_empty() && actions.is_empty() {
+        let kind = if replaces.is_empty() { diff::ActionKind::Update } else { diff::ActionKind::Replace };
+        actions.push(diff::PlannedAction { kind, reason: format!("{} known only after apply", pending.join(", ")) });
+    }
     let mut diffs: Vec<String> = detailed.iter().map(|(p, _, _)| p.clone()).collect();
     diffs.dedup();
     let stables = INPUT_PROPERTIES
@@ -162,6 +170,7 @@ pub fn diff(urn: &str, id: &str, olds: &str, news: &str, ignore_changes: &[Strin
         delete_before_replace: false,
         diffs,
         detailed_diff: detailed,
+        actions,
     })
 }
 

@@ -1,0 +1,96 @@
+//! The harness's command mode: runs the component's `wasi:cli/run` export as
+//! `wasmtime run` would — arguments, environment, one preopened directory as
+//! `.`, stdin — with the injected wall clock and the same egress policy, and
+//! captures stdout and stderr.
+
+use crate::harness::{origin_of, EgressPolicy, GuestClock, HostState};
+use cloudflare_emulator::Clock;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store};
+use wasmtime_wasi::p2::bindings::sync::CommandPre;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx};
+use wasmtime_wasi_http::WasiHttpCtx;
+
+/// The component, pre-instantiated as a command.
+pub struct CommandHarness {
+    engine: Engine,
+    pre: CommandPre<HostState>,
+}
+
+/// One invocation.
+pub struct Invocation {
+    /// Arguments after the program name.
+    pub args: Vec<String>,
+    /// Environment variables.
+    pub env: Vec<(String, String)>,
+    /// Host directory preopened as `.` (the working directory).
+    pub dir: PathBuf,
+    /// Standard input.
+    pub stdin: String,
+    /// The one origin requests may reach.
+    pub allowed_origin: String,
+    /// The guest's wall clock.
+    pub clock: Clock,
+}
+
+/// What an invocation did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Exit status: 0 success.
+    pub status: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl CommandHarness {
+    /// Compiles the component and links WASI and wasi-http for `wasi:cli/run`.
+    pub fn load(path: &std::path::Path) -> wasmtime::Result<CommandHarness> {
+        let engine = Engine::default();
+        let component = Component::from_file(&engine, path)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        let pre = CommandPre::new(linker.instantiate_pre(&component)?)?;
+        Ok(CommandHarness { engine, pre })
+    }
+
+    /// Runs the command once, in a fresh instance.
+    pub fn run(&self, inv: &Invocation) -> wasmtime::Result<Outcome> {
+        let stdout = MemoryOutputPipe::new(1 << 20);
+        let stderr = MemoryOutputPipe::new(1 << 20);
+        let mut argv = vec!["access-service-token".to_string()];
+        argv.extend(inv.args.iter().cloned());
+        let wasi = WasiCtx::builder()
+            .args(&argv)
+            .envs(&inv.env)
+            .preopened_dir(&inv.dir, ".", FsPerms::ReadWrite)?
+            .stdin(MemoryInputPipe::new(inv.stdin.clone().into_bytes()))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .wall_clock(GuestClock(inv.clock.clone()))
+            .build();
+        let state = HostState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks: EgressPolicy { allowed_origin: origin_of(&inv.allowed_origin), refused: Arc::new(Mutex::new(Vec::new())) },
+        };
+        let mut store = Store::new(&self.engine, state);
+        let command = self.pre.instantiate(&mut store)?;
+        let status = match command.wasi_cli_run().call_run(&mut store) {
+            Ok(Ok(())) => 0,
+            Ok(Err(())) => 1,
+            Err(e) => match e.downcast_ref::<I32Exit>() {
+                Some(exit) => exit.0,
+                None => return Err(e),
+            },
+        };
+        let text = |p: &MemoryOutputPipe| String::from_utf8_lossy(&p.contents()).into_owned();
+        Ok(Outcome { status, stdout: text(&stdout), stderr: text(&stderr) })
+    }
+}

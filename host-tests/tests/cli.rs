@@ -1,0 +1,288 @@
+//! The command line through the harness's command mode: the real component
+//! run as `wasi:cli/run` (wasmtime-wasi, a preopened directory, real HTTP to
+//! the emulator), driving the seed program verbatim and the other verbs.
+//! Each step asserts the output a person reads and the calls Cloudflare saw.
+
+mod common;
+
+use chrono::TimeDelta;
+use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, Fault, FaultKind, Scope, DEFAULT_API_TOKEN};
+use common::*;
+use host_tests::command::{CommandHarness, Invocation, Outcome};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn command() -> &'static CommandHarness {
+    static H: OnceLock<CommandHarness> = OnceLock::new();
+    H.get_or_init(|| CommandHarness::load(&host_tests::component_path()).expect("load the component as a command"))
+}
+
+const SEED: &str = include_str!("../../examples/seed-program.yaml");
+
+/// A working directory with a program, an emulator, and a shared clock.
+struct Cli {
+    emu: Emulator,
+    clock: Clock,
+    dir: PathBuf,
+}
+
+impl Cli {
+    fn new(program: &str) -> Cli {
+        let clock = Clock::fixed(chrono::DateTime::parse_from_rfc3339(START).unwrap().with_timezone(&chrono::Utc));
+        let emu = Emulator::start(EmulatorConfig { clock: clock.clone(), seed: Some(11), ..EmulatorConfig::default() }).unwrap();
+        let dir = std::env::temp_dir().join(format!("cli-test-{}-{}", std::process::id(), emu.addr().port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("Pulumi.yaml"), program).unwrap();
+        Cli { emu, clock, dir }
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("CLOUDFLARE_API_TOKEN".into(), DEFAULT_API_TOKEN.into()),
+            ("CLOUDFLARE_BASE_URL".into(), self.emu.base_url()),
+        ]
+    }
+
+    fn run_with(&self, args: &[&str], env: Vec<(String, String)>, stdin: &str) -> Outcome {
+        command()
+            .run(&Invocation {
+                args: args.iter().map(|s| s.to_string()).collect(),
+                env,
+                dir: self.dir.clone(),
+                stdin: stdin.into(),
+                allowed_origin: self.emu.base_url(),
+                clock: self.clock.clone(),
+            })
+            .expect("the command ran without trapping")
+    }
+
+    fn ok(&self, args: &[&str]) -> Outcome {
+        let out = self.run_with(args, self.env(), "");
+        assert_eq!(out.status, 0, "{args:?} failed:\n{}\n{}", out.stdout, out.stderr);
+        out
+    }
+
+    fn fails(&self, args: &[&str]) -> Outcome {
+        let out = self.run_with(args, self.env(), "");
+        assert_ne!(out.status, 0, "{args:?} should fail:\n{}", out.stdout);
+        out
+    }
+
+    fn state(&self) -> Value {
+        serde_json::from_str(&std::fs::read_to_string(self.dir.join("access-tokens.state.json")).unwrap()).unwrap()
+    }
+
+    fn write_program(&self, text: &str) {
+        std::fs::write(self.dir.join("Pulumi.yaml"), text).unwrap();
+    }
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn the_seed_program_verbatim_through_its_whole_life() {
+    let cli = Cli::new(SEED);
+
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains(" +  myApp  (cloudflare:AccessServiceToken)  create"), "{}", out.stdout);
+    assert!(out.stdout.contains("+ 1 to create"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), Vec::<String>::new(), "preview makes no call");
+
+    let out = cli.ok(&["up", "--yes"]);
+    assert!(out.stdout.contains("+ 1 created"), "{}", out.stdout);
+    assert!(out.stderr.contains("myApp: create"), "progress on stderr: {}", out.stderr);
+    assert_eq!(take_calls(&cli.emu), [format!("POST /accounts/{ACCOUNT}/access/service_tokens")]);
+    let state = cli.state();
+    let token = &cli.emu.tokens()[0];
+    assert_eq!(state["resources"][0]["id"], token.id.as_str());
+    assert_eq!(state["resources"][0]["outputs"]["clientSecret"]["value"], token.client_secret.as_str(), "the secret is kept, marked as a secret");
+    assert_eq!(state["resources"][0]["outputs"]["clientSecret"]["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+    assert!(!out.stdout.contains(&token.client_secret) && !out.stderr.contains(&token.client_secret));
+
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("no changes") && out.stdout.contains("1 unchanged"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), Vec::<String>::new());
+
+    cli.clock.advance(TimeDelta::days(340));
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains(" ↻  myApp  (cloudflare:AccessServiceToken)  renew"), "{}", out.stdout);
+    assert!(out.stdout.contains("expires at 2027-11-28T12:00:00Z, inside the 30-day renewal window"), "{}", out.stdout);
+    assert!(out.stdout.contains("~ expiresAt: \"2027-11-28T12:00:00Z\" => (known after apply)"), "{}", out.stdout);
+    assert!(out.stdout.contains("↻ 1 to renew"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), Vec::<String>::new(), "the renewal shows in preview without touching anything");
+
+    cli.ok(&["up", "--yes"]);
+    assert_eq!(take_calls(&cli.emu), [format!("POST /accounts/{ACCOUNT}/access/service_tokens/{}/refresh", token.id)]);
+    assert_eq!(cli.state()["resources"][0]["outputs"]["expiresAt"], "2028-11-02T12:00:00Z");
+
+    cli.write_program(&SEED.replace("name: CI/CD app renewed", "name: CI/CD app"));
+    let out = cli.ok(&["up", "--yes"]);
+    assert!(out.stdout.contains("~ name: \"CI/CD app renewed\" => \"CI/CD app\""), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), [format!("PUT /accounts/{ACCOUNT}/access/service_tokens/{}", token.id)]);
+    assert_eq!(cli.emu.tokens()[0].name, "CI/CD app");
+
+    let out = cli.ok(&["destroy", "--yes"]);
+    assert!(out.stdout.contains("- 1 deleted"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), [format!("DELETE /accounts/{ACCOUNT}/access/service_tokens/{}", token.id)]);
+    assert!(cli.emu.tokens().is_empty());
+    assert_eq!(cli.state()["resources"], serde_json::json!([]));
+}
+
+#[test]
+fn up_without_yes_asks_and_a_refusal_changes_nothing() {
+    let cli = Cli::new(SEED);
+    let out = cli.run_with(&["up"], cli.env(), "no\n");
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.contains("Do you want to perform this update?") && out.stderr.contains("declined"), "{}", out.stderr);
+    assert!(cli.emu.requests().is_empty());
+    let out = cli.run_with(&["up"], cli.env(), "yes\n");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(cli.emu.tokens().len(), 1);
+}
+
+#[test]
+fn import_then_rotate_recovers_a_secret() {
+    let cli = Cli::new(&format!(
+        "resources:\n  myApp:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: made by hand\n      duration: 720h\noutputs:\n  secret: ${{myApp.clientSecret}}\n  clientId: ${{myApp.clientId}}\n"
+    ));
+    let token = cli.emu.insert_token(Scope::Account(ACCOUNT.into()), "made by hand", Some("720h"));
+    cli.emu.clear_requests();
+    let out = cli.ok(&["import", "myApp", &format!("{ACCOUNT}/{}", token.id)]);
+    assert!(out.stdout.contains("rotate myApp"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), [format!("GET /accounts/{ACCOUNT}/access/service_tokens/{}", token.id)]);
+    assert_eq!(cli.state()["resources"][0]["outputs"]["clientSecret"]["value"], Value::Null);
+
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("no changes"), "the imported token matches the program: {}", out.stdout);
+
+    cli.ok(&["rotate", "myApp"]);
+    assert_eq!(take_calls(&cli.emu), [format!("POST /accounts/{ACCOUNT}/access/service_tokens/{}/rotate", token.id)]);
+    let live = cli.emu.tokens()[0].clone();
+    assert_eq!(cli.state()["resources"][0]["outputs"]["clientSecret"]["value"], live.client_secret.as_str());
+    assert_eq!(cli.state()["resources"][0]["outputs"]["clientId"], token.client_id.as_str(), "client id unchanged");
+
+    let hidden = cli.ok(&["outputs"]);
+    assert!(hidden.stdout.contains("secret: [secret]") && !hidden.stdout.contains(&live.client_secret), "{}", hidden.stdout);
+    assert!(hidden.stdout.contains(&token.client_id));
+    let shown = cli.ok(&["outputs", "--show-secrets"]);
+    assert!(shown.stdout.contains(&live.client_secret), "{}", shown.stdout);
+}
+
+#[test]
+fn get_looks_up_an_existing_token_without_managing_it() {
+    let cli = Cli::new("");
+    let token = cli.emu.insert_token(Scope::Zone(ZONE.into()), "shared", None);
+    cli.write_program(&format!(
+        "resources:\n  shared:\n    type: cloudflare:index/accessServiceToken:AccessServiceToken\n    get:\n      id: {}\n      state:\n        zoneId: {ZONE}\noutputs:\n  sharedClientId: ${{shared.clientId}}\n",
+        token.id
+    ));
+    cli.emu.clear_requests();
+    let out = cli.ok(&["up", "--yes"]);
+    assert_eq!(
+        take_calls(&cli.emu),
+        [format!("GET /zones/{ZONE}/access/service_tokens/{}", token.id), format!("GET /zones/{ZONE}/access/service_tokens/{}", token.id)],
+        "read once for the preview and once for the update"
+    );
+    assert!(out.stdout.contains(&format!("sharedClientId: \"{}\"", token.client_id)), "{}", out.stdout);
+    let out = cli.ok(&["destroy", "--yes"]);
+    assert!(!out.stdout.contains("- 1 deleted"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), Vec::<String>::new(), "a looked-up token is never deleted");
+    assert_eq!(cli.emu.tokens().len(), 1);
+}
+
+#[test]
+fn bad_programs_are_reported_with_line_and_column() {
+    let cases: [(&str, &str); 5] = [
+        ("resources:\n  myApp:\n    type: cloudflare:index/record:Record\n    properties:\n      name: x\n", "Pulumi.yaml:3:11: "),
+        (&SEED.replace("accountId:", "acountId:"), "Pulumi.yaml:6:7: "),
+        ("resources:\n  myApp: [unclosed\n", "Pulumi.yaml:"),
+        ("resources:\n  a:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: f037e56e89293a057740de681ac9abbe\n      name: ${nope.clientId}\n", "Pulumi.yaml:6:"),
+        ("resources:\n  a:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: f037e56e89293a057740de681ac9abbe\n      zoneId: 0da42c8d2132a9ddaf714f9e7c920711\n      name: both\n", "Pulumi.yaml:5:7: a.accountId: conflicts with zoneId"),
+    ];
+    for (program, expected) in cases {
+        let cli = Cli::new(program);
+        let out = cli.fails(&["check"]);
+        assert!(out.stderr.contains(expected), "expected {expected:?} in:\n{}", out.stderr);
+        assert!(cli.emu.requests().is_empty());
+    }
+    let cli = Cli::new(&SEED.replace("accountId:", "acountId:"));
+    assert!(cli.fails(&["check"]).stderr.contains("did you mean \"accountId\""));
+    let cli = Cli::new("resources:\n  myApp:\n    type: cloudflare:index/record:Record\n");
+    assert!(cli.fails(&["preview"]).stderr.contains("does not manage"));
+}
+
+#[test]
+fn an_interrupted_up_leaves_a_valid_state() {
+    let cli = Cli::new(&format!(
+        "resources:\n  first:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: first\n  second:\n    type: cloudflare:AccessServiceToken\n    properties:\n      zoneId: {ZONE}\n      name: ${{first.clientId}}-peer\n"
+    ));
+    cli.emu.inject_fault(Fault::new("/zones/", FaultKind::DropConnection).method("POST"));
+    let out = cli.fails(&["up", "--yes"]);
+    assert!(out.stderr.contains("may have reached Cloudflare"), "{}", out.stderr);
+    let state = cli.state();
+    assert_eq!(state["version"], 1);
+    let names: Vec<&str> = state["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["first"], "the first resource was saved before the second step failed");
+    assert!(!cli.dir.join("access-tokens.state.json.tmp").exists());
+    // The next run resumes from that state: only the second is still to create.
+    cli.emu.clear_faults();
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("+ 1 to create") && out.stdout.contains("1 unchanged"), "{}", out.stdout);
+}
+
+#[test]
+fn credentials_are_required_only_for_calls_and_named_when_missing() {
+    let cli = Cli::new(SEED);
+    let no_credentials = vec![("CLOUDFLARE_BASE_URL".to_string(), cli.emu.base_url())];
+    let out = cli.run_with(&["preview"], no_credentials.clone(), "");
+    assert_eq!(out.status, 0, "a preview of creations needs no credentials: {}", out.stderr);
+    let out = cli.run_with(&["up", "--yes"], no_credentials, "");
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.contains("CLOUDFLARE_API_TOKEN") && out.stderr.contains("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"), "{}", out.stderr);
+    assert!(cli.emu.requests().is_empty(), "reported before any call");
+}
+
+#[test]
+fn refresh_reports_drift_and_the_next_up_repairs_it() {
+    let cli = Cli::new(SEED);
+    cli.ok(&["up", "--yes"]);
+    let token = cli.emu.tokens()[0].clone();
+    cli.emu.remove_token(&Scope::Account(ACCOUNT.into()), &token.id);
+    take_calls(&cli.emu);
+    let out = cli.ok(&["refresh"]);
+    assert!(out.stdout.contains("deleted outside this program"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), [format!("GET /accounts/{ACCOUNT}/access/service_tokens/{}", token.id)]);
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("+ 1 to create"), "{}", out.stdout);
+}
+
+#[test]
+fn preview_json_is_machine_readable_and_redacted() {
+    let cli = Cli::new(&format!("{SEED}outputs:\n  secret: ${{myApp.clientSecret}}\n"));
+    let out = cli.ok(&["preview", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["steps"][0]["op"], "create");
+    assert_eq!(v["steps"][0]["name"], "myApp");
+    assert_eq!(v["summary"]["create"], 1);
+    cli.ok(&["up", "--yes"]);
+    let out = cli.ok(&["outputs", "--json"]);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["secret"], "[secret]");
+}
+
+#[test]
+fn every_verb_has_help() {
+    let cli = Cli::new(SEED);
+    for verb in ["check", "preview", "up", "refresh", "destroy", "import", "rotate", "outputs"] {
+        let out = cli.ok(&[verb, "--help"]);
+        assert!(out.stdout.starts_with(&format!("Usage: {verb}")), "{verb}: {}", out.stdout);
+    }
+    assert!(cli.ok(&["--help"]).stdout.contains("Commands:"));
+    assert!(cli.fails(&["deploy"]).stderr.contains("unknown command"));
+    assert!(cli.emu.requests().is_empty());
+}

@@ -1,0 +1,364 @@
+//! The command line that `wasmtime run` executes: parses the arguments,
+//! loads the program and the state, runs the engine, and prints what
+//! happened. Everything it touches comes in through [`Io`] and the
+//! environment map, so the same code runs in the component (`main`, over
+//! WASI) and in native tests.
+
+pub mod args;
+pub mod render;
+
+use crate::connection::{Connection, Credentials};
+use crate::engine::{self, env, Calls, Mode, Op, Progress, Run};
+use crate::error::Error;
+use crate::program::{self, Program};
+use crate::provider::{self, Client};
+use crate::pulumi::{self, bag};
+use crate::secret::Secret;
+use crate::state::{self, StateFile, StateResource, StateStore};
+use crate::transport::Transport;
+use args::{Args, Verb};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+/// Where the command reads and writes.
+pub struct Io<'a> {
+    /// Results.
+    pub out: &'a mut dyn Write,
+    /// Progress, warnings, errors, prompts.
+    pub err: &'a mut dyn Write,
+    /// Confirmation answers.
+    pub input: &'a mut dyn BufRead,
+}
+
+/// The component's entry point for `wasi:cli/run`.
+#[cfg(target_arch = "wasm32")]
+pub fn main() -> Result<(), ()> {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let environment: BTreeMap<String, String> = std::env::vars().collect();
+    let mut transport = crate::transport::wasi::WasiTransport::default();
+    let (stdout, stderr, stdin) = (std::io::stdout(), std::io::stderr(), std::io::stdin());
+    let (mut out, mut err, mut input) = (stdout.lock(), stderr.lock(), stdin.lock());
+    let mut io = Io { out: &mut out, err: &mut err, input: &mut input };
+    if run(&argv, &environment, &mut transport, Utc::now(), &mut io) {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+/// Runs one command; true on success. Errors are printed on `io.err`.
+pub fn run<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>, transport: &mut T, now: DateTime<Utc>, io: &mut Io) -> bool {
+    match execute(argv, environment, transport, now, io) {
+        Ok(()) => true,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: {}", message(&e));
+            false
+        }
+    }
+}
+
+/// An error as a person reads it: program errors already carry their
+/// `file:line:column:` prefix.
+fn message(e: &Error) -> String {
+    match e {
+        Error::InvalidInput(failures) => failures
+            .iter()
+            .map(|f| if matches!(f.property.as_str(), "program" | "arguments") { f.reason.clone() } else { format!("{}: {}", f.property, f.reason) })
+            .collect::<Vec<_>>()
+            .join("\n       "),
+        other => other.to_string(),
+    }
+}
+
+/// Credentials and base URL from the environment, as the official SDKs name them.
+pub fn connection(environment: &BTreeMap<String, String>) -> Result<Connection, Error> {
+    let get = |k: &str| environment.get(k).filter(|v| !v.is_empty()).cloned();
+    let credentials = match (get("CLOUDFLARE_API_TOKEN"), get("CLOUDFLARE_EMAIL"), get("CLOUDFLARE_API_KEY")) {
+        (Some(token), _, _) => Credentials::ApiToken(Secret::new(token)),
+        (None, Some(email), Some(key)) => Credentials::ApiKey { email, key: Secret::new(key) },
+        _ => {
+            return Err(Error::invalid(
+                "credentials",
+                "none found: set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY (with `wasmtime run`, pass them with --env)",
+            ))
+        }
+    };
+    let conn = Connection::new(credentials);
+    Ok(match get("CLOUDFLARE_BASE_URL") {
+        Some(url) => conn.with_base_url(&url),
+        None => conn,
+    })
+}
+
+fn load_program(file: Option<&str>) -> Result<Program, Error> {
+    let candidates: Vec<&str> = match file {
+        Some(f) => vec![f],
+        None => vec!["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"],
+    };
+    let (path, text) = candidates
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok().map(|t| (p.to_string(), t)))
+        .ok_or_else(|| {
+            Error::invalid(
+                "program",
+                match file {
+                    Some(f) => format!("cannot read {f} (with `wasmtime run`, preopen its directory with --dir)"),
+                    None => "no Pulumi.yaml, Pulumi.yml or Pulumi.json here; name the program with --file".into(),
+                },
+            )
+        })?;
+    let program = program::parse(&path, &text).map_err(program_errors)?;
+    let problems = program::validate(&program);
+    if !problems.is_empty() {
+        return Err(program_errors(problems));
+    }
+    Ok(program)
+}
+
+fn program_errors(errors: Vec<program::ProgramError>) -> Error {
+    Error::InvalidInput(errors.into_iter().map(|e| crate::CheckFailure::new("program", e.to_string())).collect())
+}
+
+fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>, transport: &mut T, now: DateTime<Utc>, io: &mut Io) -> Result<(), Error> {
+    let args = args::parse(argv)?;
+    let w = |e: std::io::Error| Error::Internal(format!("cannot write output: {e}"));
+    if args.verb == Verb::Help || args.help {
+        return io.out.write_all(args::verb_help(&args.verb).as_bytes()).map_err(w);
+    }
+    let program = load_program(args.file.as_deref())?;
+    let mut given = env::config_from_env(environment.get("PULUMI_CONFIG").map(String::as_str))?;
+    given.extend(args.config.clone());
+    let config = env::resolve_config(&program, &given)?;
+    if args.verb == Verb::Check {
+        return check(&program, &config, io);
+    }
+    let mut store = StateStore::new(args.state.clone().unwrap_or_else(|| state::DEFAULT_PATH.to_string()));
+    let mut state = store.load()?;
+    let mut calls = Calls { conn: connection(environment), transport };
+    match &args.verb {
+        Verb::Preview => {
+            if args.refresh {
+                engine::refresh(&program, &mut calls, &mut state, None)?;
+            }
+            let report = plan(&program, &config, &mut calls, &mut state.clone(), now, Mode::Preview, None, &mut |_| {})?;
+            print_report(io, &args, &format!("Previewing update of {}:", program.source), &report, true)
+        }
+        Verb::Up => up(&program, &config, &mut calls, &mut state, &mut store, now, &args, io),
+        Verb::Refresh => {
+            let steps = engine::refresh(&program, &mut calls, &mut state, Some(&mut store))?;
+            let report = engine::Report { steps, outputs: state.outputs.clone() };
+            print_report(io, &args, &format!("Refreshed {} from Cloudflare:", store.path().display()), &report, false)
+        }
+        Verb::Destroy => {
+            let steps = engine::destroy(&program, &mut calls, &mut state.clone(), None, Mode::Preview, &mut |_| {})?;
+            let preview = engine::Report { steps, outputs: Default::default() };
+            writeln!(io.out, "{}", render::report(&format!("Previewing destroy of {}:", program.source), &preview, true)).map_err(w)?;
+            if preview.steps.is_empty() {
+                return Ok(());
+            }
+            confirm(io, args.yes, "Do you want to delete these tokens?")?;
+            let steps = {
+                let mut progress = progress_printer(io.err);
+                engine::destroy(&program, &mut calls, &mut state, Some(&mut store), Mode::Apply, &mut progress)?
+            };
+            let done = engine::Report { steps, outputs: Default::default() };
+            writeln!(io.out, "{}", render::report("Destroyed:", &done, false)).map_err(w)
+        }
+        Verb::Import(name, id) => import(&program, &mut calls, &mut state, &mut store, name, id, io),
+        Verb::Rotate(name) => {
+            rotate(&mut calls, &mut state, name, args.previous_expires_at.as_deref(), io)?;
+            state.outputs = program_outputs(&program, &config, &state)?;
+            store.save(&state)
+        }
+        Verb::Outputs => {
+            if args.json {
+                let v = render::redact(&serde_json::Value::Object(state.outputs.clone()), args.show_secrets);
+                writeln!(io.out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)
+            } else {
+                for (k, v) in &state.outputs {
+                    writeln!(io.out, "{k}: {}", render::value(v, args.show_secrets)).map_err(w)?;
+                }
+                Ok(())
+            }
+        }
+        Verb::Check | Verb::Help => Ok(()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan<T: Transport>(
+    program: &Program,
+    config: &BTreeMap<String, serde_json::Value>,
+    calls: &mut Calls<T>,
+    state: &mut StateFile,
+    now: DateTime<Utc>,
+    mode: Mode,
+    store: Option<&mut StateStore>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<engine::Report, Error> {
+    let calls = Calls { conn: calls.conn.clone(), transport: &mut *calls.transport };
+    Run { program, config, calls, now, store, progress }.run(state, mode)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn up<T: Transport>(
+    program: &Program,
+    config: &BTreeMap<String, serde_json::Value>,
+    calls: &mut Calls<T>,
+    state: &mut StateFile,
+    store: &mut StateStore,
+    now: DateTime<Utc>,
+    args: &Args,
+    io: &mut Io,
+) -> Result<(), Error> {
+    if args.refresh {
+        engine::refresh(program, calls, state, Some(store))?;
+    }
+    let preview = plan(program, config, calls, &mut state.clone(), now, Mode::Preview, None, &mut |_| {})?;
+    let changes = preview.steps.iter().any(|s| s.op != Op::Same);
+    if !args.json {
+        writeln!(io.out, "{}", render::report(&format!("Previewing update of {}:", program.source), &preview, true))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    if changes {
+        confirm(io, args.yes, "Do you want to perform this update?")?;
+    }
+    let report = {
+        let mut progress = progress_printer(io.err);
+        plan(program, config, calls, state, now, Mode::Apply, Some(store), &mut progress)?
+    };
+    print_report(io, args, &format!("Updated {}:", store.path().display()), &report, false)
+}
+
+fn progress_printer(err: &mut dyn Write) -> impl FnMut(Progress) + '_ {
+    move |p| {
+        let _ = match p {
+            Progress::Started(name, op) => writeln!(err, "  {name}: {} …", op.word()),
+            Progress::Finished(name, op, took) => writeln!(err, "  {name}: {} done ({:.2?})", op.word(), took),
+        };
+    }
+}
+
+fn print_report(io: &mut Io, args: &Args, title: &str, report: &engine::Report, preview: bool) -> Result<(), Error> {
+    let text = if args.json {
+        serde_json::to_string_pretty(&render::report_json(report, preview)).unwrap_or_default() + "\n"
+    } else {
+        render::report(title, report, preview)
+    };
+    io.out.write_all(text.as_bytes()).map_err(|e| Error::Internal(format!("cannot write output: {e}")))
+}
+
+fn confirm(io: &mut Io, yes: bool, question: &str) -> Result<(), Error> {
+    if yes {
+        return Ok(());
+    }
+    let _ = write!(io.err, "{question} (yes/no) ");
+    let _ = io.err.flush();
+    let mut answer = String::new();
+    let _ = io.input.read_line(&mut answer);
+    if matches!(answer.trim(), "yes" | "y") {
+        Ok(())
+    } else {
+        Err(Error::invalid("confirmation", "declined; nothing was changed (pass --yes to apply without asking)"))
+    }
+}
+
+fn check(program: &Program, config: &BTreeMap<String, serde_json::Value>, io: &mut Io) -> Result<(), Error> {
+    let unknown_outputs: serde_json::Value = serde_json::Value::Object(
+        crate::properties::INPUT_PROPERTIES
+            .iter()
+            .chain(bag::OUTPUT_PROPERTIES.iter())
+            .map(|p| (p.to_string(), engine::unknown()))
+            .collect(),
+    );
+    let env = env::Env {
+        program,
+        config,
+        outputs: program.resources.iter().map(|r| (r.name.value.clone(), unknown_outputs.clone())).collect(),
+    };
+    let mut failures = Vec::new();
+    for res in program.resources.iter().filter(|r| r.get.is_none()) {
+        let mut news = serde_json::Map::new();
+        for (key, expr) in &res.properties {
+            news.insert(key.value.clone(), env.eval(expr).map_err(|e| program_errors(vec![e]))?);
+        }
+        let urn = engine::urn(program, &res.ty.value, &res.name.value);
+        let checked = pulumi::check(&urn, &serde_json::Value::Object(news).to_string())?;
+        for f in checked.failures {
+            let pos = res.properties.iter().find(|(k, _)| k.value == f.property).and_then(|(k, _)| k.pos).or(res.name.pos);
+            let at = pos.map(|p| format!("{}:{}:{}", program.source, p.line, p.column)).unwrap_or_else(|| program.source.clone());
+            failures.push(crate::CheckFailure::new("program", format!("{at}: {}.{}: {}", res.name.value, f.property, f.reason)));
+        }
+    }
+    if !failures.is_empty() {
+        return Err(Error::InvalidInput(failures));
+    }
+    writeln!(io.out, "{}: valid ({} resource(s))", program.source, program.resources.len()).map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn import<T: Transport>(
+    program: &Program,
+    calls: &mut Calls<T>,
+    state: &mut StateFile,
+    store: &mut StateStore,
+    name: &str,
+    id: &str,
+    io: &mut Io,
+) -> Result<(), Error> {
+    let res = program
+        .resources
+        .iter()
+        .find(|r| r.name.value == name && r.get.is_none())
+        .ok_or_else(|| Error::invalid("import", format!("the program declares no resource {name:?} to import into")))?;
+    if state.get(name).is_some() {
+        return Err(Error::invalid("import", format!("{name} is already in the state; destroy it or choose another name")));
+    }
+    let urn = engine::urn(program, &res.ty.value, name);
+    let mut client = match &calls.conn {
+        Ok(conn) => Client::new(conn, &mut *calls.transport),
+        Err(e) => return Err(e.clone()),
+    };
+    let read = pulumi::read(&mut client, &urn, id, "{}", "{}")?;
+    if read.id.is_empty() {
+        return Err(Error::invalid("import", format!("no access service token {id:?} was found")));
+    }
+    state.put(StateResource { name: name.into(), ty: res.ty.value.clone(), id: read.id.clone(), external: false, inputs: read.inputs, outputs: read.properties });
+    store.save(state)?;
+    writeln!(
+        io.out,
+        "Imported {name} (token {}).\nCloudflare never returns a client secret again: run `rotate {name}` to obtain one.\nRun `preview` to see how the program differs from the imported token.",
+        read.id
+    )
+    .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The program's outputs evaluated over the state as it is.
+fn program_outputs(program: &Program, config: &BTreeMap<String, serde_json::Value>, state: &StateFile) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    let env = env::Env { program, config, outputs: state.resources.iter().map(|r| (r.name.clone(), r.outputs.clone())).collect() };
+    let mut out = serde_json::Map::new();
+    for (key, expr) in &program.outputs {
+        out.insert(key.value.clone(), env.eval(expr).map_err(|e| program_errors(vec![e]))?);
+    }
+    Ok(out)
+}
+
+fn rotate<T: Transport>(calls: &mut Calls<T>, state: &mut StateFile, name: &str, previous_expires_at: Option<&str>, io: &mut Io) -> Result<(), Error> {
+    let old = state.get(name).cloned().filter(|r| !r.external).ok_or_else(|| Error::invalid("rotate", format!("{name} is not a token this state manages")))?;
+    let decoded = bag::decode(&old.outputs.to_string(), "state")?;
+    let token = bag::state_of(&old.id, &decoded)?;
+    let mut client = match &calls.conn {
+        Ok(conn) => Client::new(conn, &mut *calls.transport),
+        Err(e) => return Err(e.clone()),
+    };
+    let rotated = provider::rotate(&mut client, &token, previous_expires_at)?;
+    let secret_inputs = decoded.secret.iter().filter(|k| *k != "clientSecret").cloned().collect();
+    let outputs = bag::outputs(&rotated, &secret_inputs);
+    state.put(StateResource { outputs, ..old });
+    writeln!(
+        io.out,
+        "Rotated {name}: a new client secret is in the state (client id {} unchanged); show it with `outputs --show-secrets` if the program exports it.",
+        rotated.client_id
+    )
+    .map_err(|e| Error::Internal(e.to_string()))
+}

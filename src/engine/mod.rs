@@ -1,0 +1,510 @@
+//! The engine behind the command line: runs a program against the state, the
+//! way Pulumi's engine drives a provider. Resources are handled in dependency
+//! order; each is evaluated with the outputs of those before it, checked,
+//! diffed and then created, updated, replaced or left alone — through the
+//! `pulumi` protocol layer, so the CLI and an embedding engine share one path.
+//! In preview nothing is called and nothing is written; in apply the state is
+//! saved after every resource step.
+
+pub mod env;
+
+use crate::connection::Connection;
+use crate::diff::ActionKind;
+use crate::error::Error;
+use crate::program::{self, Program};
+use crate::provider::Client;
+use crate::pulumi::{self, bag, Changes};
+use crate::state::{StateFile, StateResource, StateStore};
+use crate::transport::Transport;
+use chrono::{DateTime, Utc};
+use env::Env;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Preview or apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Plan only: no call that changes anything, no state written.
+    Preview,
+    /// Make the changes and save the state after each step.
+    Apply,
+}
+
+/// What happens to one resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// No change.
+    Same,
+    /// Created.
+    Create,
+    /// Updated in place (PUT, or a state-only change).
+    Update,
+    /// Expiry extended.
+    Renew,
+    /// New client secret.
+    Rotate,
+    /// Created anew, then the old one deleted.
+    Replace,
+    /// Deleted.
+    Delete,
+    /// Read with `get:` (not managed).
+    Read,
+}
+
+impl Op {
+    /// Pulumi's symbol for the operation.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Same => " ",
+            Op::Create => "+",
+            Op::Update => "~",
+            Op::Renew => "↻",
+            Op::Rotate => "~",
+            Op::Replace => "+-",
+            Op::Delete => "-",
+            Op::Read => ">",
+        }
+    }
+
+    /// The word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Op::Same => "same",
+            Op::Create => "create",
+            Op::Update => "update",
+            Op::Renew => "renew",
+            Op::Rotate => "rotate",
+            Op::Replace => "replace",
+            Op::Delete => "delete",
+            Op::Read => "read",
+        }
+    }
+}
+
+/// A property that changes: old and new values (secrets still wrapped;
+/// `None` new value = known only after apply).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// camelCase name.
+    pub property: String,
+    /// Before (absent for a create).
+    pub old: Option<Value>,
+    /// After; `None` when computed by the apply.
+    pub new: Option<Value>,
+}
+
+/// One resource's step, as a preview or an apply reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Logical name.
+    pub name: String,
+    /// Type token.
+    pub ty: String,
+    /// Operation.
+    pub op: Op,
+    /// Why (renewal window, rotation, replacement cause…).
+    pub reasons: Vec<String>,
+    /// Property changes.
+    pub changes: Vec<Change>,
+}
+
+/// A run's result.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Steps in the order they ran.
+    pub steps: Vec<Step>,
+    /// Program outputs (bags: secrets wrapped, unknowns as the sentinel).
+    pub outputs: serde_json::Map<String, Value>,
+}
+
+/// Progress of an apply, for stderr.
+pub enum Progress<'a> {
+    /// A step begins.
+    Started(&'a str, Op),
+    /// A step ended.
+    Finished(&'a str, Op, std::time::Duration),
+}
+
+/// Connection settings resolved lazily, so a run that makes no call never
+/// needs credentials, and a missing one is reported before the first call.
+pub struct Calls<'a, T: Transport> {
+    /// The connection, or why there is none.
+    pub conn: Result<Connection, Error>,
+    /// The transport.
+    pub transport: &'a mut T,
+}
+
+impl<T: Transport> Calls<'_, T> {
+    fn client(&mut self) -> Result<Client<'_, T>, Error> {
+        match &self.conn {
+            Ok(conn) => Ok(Client::new(conn, self.transport)),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// `urn:pulumi:local::<project>::<type>::<name>`.
+pub fn urn(program: &Program, ty: &str, name: &str) -> String {
+    format!("urn:pulumi:local::{}::{ty}::{name}", program.name.clone().unwrap_or_else(|| "program".into()))
+}
+
+/// Everything `run` needs.
+pub struct Run<'a, T: Transport> {
+    /// The program.
+    pub program: &'a Program,
+    /// Resolved configuration.
+    pub config: &'a BTreeMap<String, Value>,
+    /// Calls.
+    pub calls: Calls<'a, T>,
+    /// The wall clock, read once by the caller.
+    pub now: DateTime<Utc>,
+    /// Where apply saves.
+    pub store: Option<&'a mut StateStore>,
+    /// Progress callback.
+    pub progress: &'a mut dyn FnMut(Progress),
+}
+
+fn program_error(e: program::ProgramError) -> Error {
+    Error::invalid("program", e.to_string())
+}
+
+impl<T: Transport> Run<'_, T> {
+    fn save(&mut self, state: &StateFile) -> Result<(), Error> {
+        match self.store.as_deref_mut() {
+            Some(store) => store.save(state),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs the program against `state` (updated in place in apply mode).
+    pub fn run(&mut self, state: &mut StateFile, mode: Mode) -> Result<Report, Error> {
+        let program = self.program;
+        let order = program::order(program).map_err(program_error)?;
+        let mut env = Env { program, config: self.config, outputs: BTreeMap::new() };
+        let mut report = Report::default();
+        let preview = mode == Mode::Preview;
+        for index in order {
+            let res = &program.resources[index];
+            let name = res.name.value.clone();
+            let ty = res.ty.value.clone();
+            let urn = urn(program, &ty, &name);
+            let (step, outputs) = if let Some(get) = &res.get {
+                self.read_external(&env, &urn, get, &name, &ty, state, mode)?
+            } else {
+                let mut news = serde_json::Map::new();
+                for (key, expr) in &res.properties {
+                    news.insert(key.value.clone(), env.eval(expr).map_err(program_error)?);
+                }
+                self.step(res, &urn, Value::Object(news), state, mode)?
+            };
+            env.outputs.insert(name.clone(), outputs);
+            report.steps.push(step);
+        }
+        // Resources in the state that the program no longer declares.
+        let declared: Vec<&str> = program.resources.iter().map(|r| r.name.value.as_str()).collect();
+        let orphans: Vec<StateResource> = state.resources.iter().filter(|r| !declared.contains(&r.name.as_str())).cloned().collect();
+        for old in orphans.iter().rev() {
+            if old.external {
+                state.remove(&old.name);
+                continue;
+            }
+            let step = Step { name: old.name.clone(), ty: old.ty.clone(), op: Op::Delete, reasons: vec!["no longer in the program".into()], changes: vec![] };
+            if !preview {
+                self.delete(old)?;
+                state.remove(&old.name);
+                self.save(state)?;
+            }
+            report.steps.push(step);
+        }
+        for (key, expr) in &program.outputs {
+            report.outputs.insert(key.value.clone(), env.eval(expr).map_err(program_error)?);
+        }
+        if !preview {
+            state.outputs = report.outputs.clone();
+            self.save(state)?;
+        }
+        Ok(report)
+    }
+
+    fn delete(&mut self, old: &StateResource) -> Result<(), Error> {
+        (self.progress)(Progress::Started(&old.name, Op::Delete));
+        let started = std::time::Instant::now();
+        let urn = urn(self.program, &old.ty, &old.name);
+        pulumi::delete(&mut self.calls.client()?, &urn, &old.id, &old.outputs.to_string())?;
+        (self.progress)(Progress::Finished(&old.name, Op::Delete, started.elapsed()));
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_external(
+        &mut self,
+        env: &Env,
+        urn: &str,
+        get: &program::Get,
+        name: &str,
+        ty: &str,
+        state: &mut StateFile,
+        mode: Mode,
+    ) -> Result<(Step, Value), Error> {
+        let id = env.eval(&get.id).map_err(program_error)?;
+        let id = id.as_str().ok_or_else(|| Error::invalid(name, "get.id must be a string"))?.to_string();
+        let mut known = serde_json::Map::new();
+        for (key, expr) in &get.state {
+            known.insert(key.value.clone(), env.eval(expr).map_err(program_error)?);
+        }
+        let read = pulumi::read(&mut self.calls.client()?, urn, &id, &Value::Object(known).to_string(), "{}")?;
+        if read.id.is_empty() {
+            return Err(Error::invalid(name, format!("get: no access service token {id:?} was found")));
+        }
+        let step = Step { name: name.to_string(), ty: ty.to_string(), op: Op::Read, reasons: vec![], changes: vec![] };
+        if mode == Mode::Apply {
+            state.put(StateResource { name: name.into(), ty: ty.into(), id: read.id.clone(), external: true, inputs: read.inputs, outputs: read.properties.clone() });
+        }
+        Ok((step, read.properties))
+    }
+
+    fn step(&mut self, res: &program::Resource, urn: &str, news: Value, state: &mut StateFile, mode: Mode) -> Result<(Step, Value), Error> {
+        let name = res.name.value.clone();
+        let ty = res.ty.value.clone();
+        let preview = mode == Mode::Preview;
+        let checked = pulumi::check(urn, &news.to_string())?;
+        let Some(inputs) = checked.inputs else {
+            let text = checked
+                .failures
+                .iter()
+                .map(|f| {
+                    let pos = res.properties.iter().find(|(k, _)| k.value == f.property).and_then(|(k, _)| k.pos);
+                    match pos {
+                        Some(p) => format!("{}:{}:{}: {name}.{}: {}", self.program.source, p.line, p.column, f.property, f.reason),
+                        None => format!("{}: {name}.{}: {}", self.program.source, f.property, f.reason),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Err(Error::invalid(&name, text));
+        };
+        let Some(old) = state.get(&name).cloned() else {
+            return self.create(&name, &ty, urn, inputs, vec![], state, mode, Op::Create);
+        };
+        let diff = pulumi::diff(urn, &old.id, &old.outputs.to_string(), &inputs.to_string(), &res.options.ignore_changes, self.now)?;
+        if diff.changes == Changes::None {
+            return Ok((Step { name, ty, op: Op::Same, reasons: vec![], changes: vec![] }, old.outputs.clone()));
+        }
+        let reasons: Vec<String> = diff.actions.iter().map(|a| a.reason.clone()).collect();
+        let changes = changes(&old.outputs, &inputs, &diff.diffs);
+        if !diff.replaces.is_empty() {
+            if res.options.protect {
+                return Err(Error::invalid(&name, "is protected (options.protect): replacing it would delete the token; remove protect first"));
+            }
+            if preview {
+                let (_, planned) = self.create(&name, &ty, urn, inputs, reasons.clone(), state, mode, Op::Replace)?;
+                return Ok((Step { name, ty, op: Op::Replace, reasons, changes }, planned));
+            }
+            if res.options.delete_before_replace {
+                self.delete(&old)?;
+                state.remove(&name);
+                self.save(state)?;
+            }
+            let (_, outputs) = self.create(&name, &ty, urn, inputs, reasons.clone(), state, mode, Op::Replace)?;
+            if !res.options.delete_before_replace {
+                self.delete(&old)?;
+            }
+            return Ok((Step { name, ty, op: Op::Replace, reasons, changes }, outputs));
+        }
+        let op = match diff.actions.first().map(|a| a.kind) {
+            Some(ActionKind::Renew) if diff.actions.len() == 1 => Op::Renew,
+            Some(ActionKind::Rotate) if diff.actions.len() == 1 => Op::Rotate,
+            _ => Op::Update,
+        };
+        if !preview {
+            (self.progress)(Progress::Started(&name, op));
+        }
+        let started = std::time::Instant::now();
+        let (olds, news) = (old.outputs.to_string(), inputs.to_string());
+        let outputs = if preview {
+            let conn = preview_connection();
+            pulumi::update(&mut Client::new(&conn, &mut NoCalls), urn, &old.id, &olds, &news, self.now, true)?
+        } else {
+            pulumi::update(&mut self.calls.client()?, urn, &old.id, &olds, &news, self.now, false)?
+        };
+        if !preview {
+            state.put(StateResource { inputs, outputs: outputs.clone(), ..old });
+            self.save(state)?;
+            (self.progress)(Progress::Finished(&name, op, started.elapsed()));
+        }
+        Ok((Step { name, ty, op, reasons, changes }, outputs))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &mut self,
+        name: &str,
+        ty: &str,
+        urn: &str,
+        inputs: Value,
+        reasons: Vec<String>,
+        state: &mut StateFile,
+        mode: Mode,
+        op: Op,
+    ) -> Result<(Step, Value), Error> {
+        let preview = mode == Mode::Preview;
+        let step = Step {
+            name: name.into(),
+            ty: ty.into(),
+            op,
+            reasons,
+            changes: inputs
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(k, v)| !k.starts_with("__") && !v.is_null())
+                        .map(|(k, v)| Change { property: k.clone(), old: None, new: Some(v.clone()) })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        if preview {
+            let conn = preview_connection();
+            let (_, outputs) = pulumi::create(&mut Client::new(&conn, &mut NoCalls), urn, &inputs.to_string(), true)?;
+            return Ok((step, outputs));
+        }
+        (self.progress)(Progress::Started(name, op));
+        let started = std::time::Instant::now();
+        let (id, outputs) = pulumi::create(&mut self.calls.client()?, urn, &inputs.to_string(), false)?;
+        state.put(StateResource { name: name.into(), ty: ty.into(), id, external: false, inputs, outputs: outputs.clone() });
+        self.save(state)?;
+        (self.progress)(Progress::Finished(name, op, started.elapsed()));
+        Ok((step, outputs))
+    }
+}
+
+/// Previews make no call, so they need no credentials: this connection has none.
+fn preview_connection() -> Connection {
+    Connection::new(crate::connection::Credentials::ApiToken(crate::secret::Secret::new("")))
+}
+
+/// A transport for previews, which must never call.
+struct NoCalls;
+
+impl Transport for NoCalls {
+    fn send(&mut self, _: &str, r: &crate::requests::ApiRequest) -> Result<crate::transport::RawResponse, crate::transport::TransportFailure> {
+        Err(crate::transport::TransportFailure {
+            message: format!("a preview tried to call {} {}", r.method.as_str(), r.path),
+            maybe_sent: false,
+            retryable: false,
+        })
+    }
+
+    fn sleep_ms(&mut self, _: u64) {}
+}
+
+/// The property changes behind a diff: old from the state, new from the
+/// checked inputs, or computed by the apply.
+fn changes(olds: &Value, news: &Value, diffs: &[String]) -> Vec<Change> {
+    diffs
+        .iter()
+        .map(|p| {
+            let old = olds.get(p).cloned().filter(|v| !v.is_null());
+            let new = match p.as_str() {
+                "expiresAt" | "clientSecret" => None,
+                _ => news.get(p).cloned().filter(|v| !bag::is_unknown(v)),
+            };
+            Change { property: p.clone(), old, new }
+        })
+        .collect()
+}
+
+/// Reads every managed resource, updating the state; reports drift.
+pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mut StateFile, store: Option<&mut StateStore>) -> Result<Vec<Step>, Error> {
+    let mut steps = Vec::new();
+    let managed: Vec<StateResource> = state.resources.iter().filter(|r| !r.external).cloned().collect();
+    for old in managed {
+        let urn = urn(program, &old.ty, &old.name);
+        let read = pulumi::read(&mut calls.client()?, &urn, &old.id, &old.outputs.to_string(), &old.inputs.to_string())?;
+        if read.id.is_empty() {
+            steps.push(Step {
+                name: old.name.clone(),
+                ty: old.ty.clone(),
+                op: Op::Delete,
+                reasons: vec!["deleted outside this program: it will be created again by the next up".into()],
+                changes: vec![],
+            });
+            state.remove(&old.name);
+            continue;
+        }
+        let mut changes = Vec::new();
+        for key in ["name", "expiresAt", "duration", "clientSecretVersion"] {
+            let (a, b) = (old.outputs.get(key), read.properties.get(key));
+            if a != b {
+                changes.push(Change { property: key.into(), old: a.cloned(), new: b.cloned() });
+            }
+        }
+        let op = if changes.is_empty() { Op::Same } else { Op::Update };
+        let reasons = if changes.iter().any(|c| c.property == "name") {
+            vec!["renamed outside this program: the next up renames it back".into()]
+        } else {
+            vec![]
+        };
+        steps.push(Step { name: old.name.clone(), ty: old.ty.clone(), op, reasons, changes });
+        let mut inputs = old.inputs.clone();
+        if let (Some(obj), Some(name)) = (inputs.as_object_mut(), read.inputs.get("name")) {
+            obj.insert("name".into(), name.clone());
+        }
+        state.put(StateResource { inputs, outputs: read.properties, ..old });
+    }
+    if let Some(store) = store {
+        store.save(state)?;
+    }
+    Ok(steps)
+}
+
+/// Deletes every managed resource, dependents first; protected ones stop it.
+pub fn destroy<T: Transport>(
+    program: &Program,
+    calls: &mut Calls<T>,
+    state: &mut StateFile,
+    mut store: Option<&mut StateStore>,
+    mode: Mode,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Step>, Error> {
+    for r in &state.resources {
+        let protected = program.resources.iter().any(|p| p.name.value == r.name && p.options.protect);
+        if protected && !r.external {
+            return Err(Error::invalid(&r.name, "is protected (options.protect): remove protect to destroy it"));
+        }
+    }
+    let mut steps = Vec::new();
+    let all: Vec<StateResource> = state.resources.iter().rev().cloned().collect();
+    for old in all {
+        if old.external {
+            if mode == Mode::Apply {
+                state.remove(&old.name);
+            }
+            continue;
+        }
+        steps.push(Step { name: old.name.clone(), ty: old.ty.clone(), op: Op::Delete, reasons: vec![], changes: vec![] });
+        if mode == Mode::Apply {
+            progress(Progress::Started(&old.name, Op::Delete));
+            let started = std::time::Instant::now();
+            let urn = urn(program, &old.ty, &old.name);
+            pulumi::delete(&mut calls.client()?, &urn, &old.id, &old.outputs.to_string())?;
+            state.remove(&old.name);
+            if let Some(s) = store.as_deref_mut() {
+                s.save(state)?;
+            }
+            progress(Progress::Finished(&old.name, Op::Delete, started.elapsed()));
+        }
+    }
+    if mode == Mode::Apply {
+        state.outputs.clear();
+        if let Some(s) = store {
+            s.save(state)?;
+        }
+    }
+    Ok(steps)
+}
+
+/// The unknown sentinel, for callers rendering outputs.
+pub fn unknown() -> Value {
+    json!(bag::UNKNOWN_STRING)
+}

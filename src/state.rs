@@ -1,0 +1,191 @@
+//! The local state file: what `up` created, as Pulumi records it — each
+//! resource's id, input and output property bags (secrets in Pulumi's secret
+//! wrapper, so they are marked as secrets), plus the program's outputs.
+//! Versioned JSON, written atomically: a temporary file is written and then
+//! renamed over the old one, so an interruption leaves either the old or the
+//! new state, never half of one; the first write of a run keeps a backup.
+
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+/// The format version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// Default file name, in the current directory.
+pub const DEFAULT_PATH: &str = "access-tokens.state.json";
+
+/// The whole state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateFile {
+    /// Format version.
+    pub version: u32,
+    /// Resources, in the order they were created.
+    #[serde(default)]
+    pub resources: Vec<StateResource>,
+    /// The program's outputs after the last `up` (secrets wrapped).
+    #[serde(default)]
+    pub outputs: Map<String, Value>,
+}
+
+/// One resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateResource {
+    /// Logical name in the program.
+    pub name: String,
+    /// Type token as written in the program.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Token UUID.
+    pub id: String,
+    /// Read with `get:`: not managed, never changed or deleted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
+    /// Checked inputs (property bag).
+    pub inputs: Value,
+    /// Outputs (property bag; `clientSecret` wrapped as a secret).
+    pub outputs: Value,
+}
+
+impl StateFile {
+    /// An empty state.
+    pub fn new() -> Self {
+        StateFile { version: VERSION, ..Default::default() }
+    }
+
+    /// The resource called `name`.
+    pub fn get(&self, name: &str) -> Option<&StateResource> {
+        self.resources.iter().find(|r| r.name == name)
+    }
+
+    /// Inserts or replaces the resource of that name, keeping its position.
+    pub fn put(&mut self, resource: StateResource) {
+        match self.resources.iter_mut().find(|r| r.name == resource.name) {
+            Some(slot) => *slot = resource,
+            None => self.resources.push(resource),
+        }
+    }
+
+    /// Removes the resource called `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.resources.retain(|r| r.name != name);
+    }
+
+    /// Parses a state file's text.
+    pub fn parse(text: &str, path: &str) -> Result<StateFile, Error> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid("state", format!("{path} is not valid JSON ({e}); restore it from {path}.bak")))?;
+        let version = value.get("version").and_then(Value::as_u64).unwrap_or(0);
+        if version != u64::from(VERSION) {
+            return Err(Error::invalid("state", format!("{path} has format version {version}; this build reads version {VERSION}")));
+        }
+        serde_json::from_value(value).map_err(|e| Error::invalid("state", format!("{path} is not a state file of this tool ({e})")))
+    }
+
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        text.push('\n');
+        text
+    }
+}
+
+/// Reads and writes one state file.
+pub struct StateStore {
+    path: PathBuf,
+    backed_up: bool,
+}
+
+impl StateStore {
+    /// A store at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StateStore { path: path.into(), backed_up: false }
+    }
+
+    /// The path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Loads the state; a missing file is an empty state.
+    pub fn load(&self) -> Result<StateFile, Error> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => StateFile::parse(&text, &self.path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StateFile::new()),
+            Err(e) => Err(Error::invalid("state", format!("cannot read {}: {e}", self.path.display()))),
+        }
+    }
+
+    /// Writes atomically; the first save of this store backs up the previous file.
+    pub fn save(&mut self, state: &StateFile) -> Result<(), Error> {
+        let io = |what: &str, e: std::io::Error| Error::Internal(format!("{what} {}: {e}", self.path.display()));
+        if !self.backed_up {
+            if self.path.exists() {
+                std::fs::copy(&self.path, backup_path(&self.path)).map_err(|e| io("cannot back up", e))?;
+            }
+            self.backed_up = true;
+        }
+        let tmp = self.path.with_extension("json.tmp");
+        std::fs::write(&tmp, state.to_text()).map_err(|e| io("cannot write next to", e))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| io("cannot replace", e))
+    }
+}
+
+/// `<state>.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".bak");
+    PathBuf::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn resource(name: &str) -> StateResource {
+        StateResource {
+            name: name.into(),
+            ty: "cloudflare:AccessServiceToken".into(),
+            id: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415".into(),
+            external: false,
+            inputs: json!({"name": "n"}),
+            outputs: json!({"clientSecret": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "s"}}),
+        }
+    }
+
+    #[test]
+    fn round_trips_and_refuses_other_versions() {
+        let mut s = StateFile::new();
+        s.put(resource("a"));
+        s.put(resource("b"));
+        s.put(StateResource { id: "other".into(), ..resource("a") });
+        assert_eq!(s.resources.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        let back = StateFile::parse(&s.to_text(), "s.json").unwrap();
+        assert_eq!(back, s);
+        let err = StateFile::parse(r#"{"version": 7, "resources": []}"#, "s.json").unwrap_err();
+        assert!(err.to_string().contains("format version 7"));
+        assert!(StateFile::parse("{", "s.json").unwrap_err().to_string().contains("s.json.bak"));
+    }
+
+    #[test]
+    fn saves_atomically_with_a_backup() {
+        let dir = std::env::temp_dir().join(format!("state-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.json");
+        std::fs::write(&path, StateFile::new().to_text()).unwrap();
+        let mut store = StateStore::new(&path);
+        let mut s = StateFile::new();
+        s.put(resource("a"));
+        store.save(&s).unwrap();
+        s.put(resource("b"));
+        store.save(&s).unwrap();
+        assert_eq!(store.load().unwrap(), s);
+        let backup = StateFile::parse(&std::fs::read_to_string(backup_path(&path)).unwrap(), "bak").unwrap();
+        assert!(backup.resources.is_empty(), "the backup is the state before this run");
+        assert!(!path.with_extension("json.tmp").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
