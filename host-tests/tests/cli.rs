@@ -286,3 +286,60 @@ fn every_verb_has_help() {
     assert!(cli.fails(&["deploy"]).stderr.contains("unknown command"));
     assert!(cli.emu.requests().is_empty());
 }
+
+#[test]
+fn json_programs_with_config_variables_and_interpolated_outputs() {
+    let cli = Cli::new("");
+    std::fs::remove_file(cli.dir.join("Pulumi.yaml")).unwrap();
+    let program = serde_json::json!({
+        "name": "tokens",
+        "runtime": "yaml",
+        "config": {"team": {"type": "string"}, "renewDays": {"type": "integer", "default": 14}},
+        "variables": {"prefix": "ci-${team}"},
+        "resources": {
+            "app": {"type": "cloudflare:AccessServiceToken", "properties": {
+                "accountId": ACCOUNT, "name": "${prefix}-app", "minDaysForRenewal": "${renewDays}", "duration": "720h"
+            }}
+        },
+        "outputs": {"header": "CF-Access-Client-Id: ${app.clientId}", "secret": {"fn::secret": "${app.clientSecret}"}}
+    });
+    std::fs::write(cli.dir.join("Pulumi.json"), program.to_string()).unwrap();
+    assert!(cli.fails(&["preview"]).stderr.contains("config team: required: pass --config team=<value>"));
+    let out = cli.ok(&["up", "--yes", "--config", "team=payments"]);
+    let token = cli.emu.tokens()[0].clone();
+    assert_eq!(token.name, "ci-payments-app");
+    assert_eq!(cli.state()["resources"][0]["inputs"]["minDaysForRenewal"], 14);
+    assert!(out.contains_line(&format!("header: \"CF-Access-Client-Id: {}\"", token.client_id)), "{}", out.stdout);
+    assert!(out.stdout.contains("secret: [secret]"));
+}
+
+#[test]
+fn preview_refresh_shows_a_rename_made_elsewhere_being_undone() {
+    let cli = Cli::new(SEED);
+    cli.ok(&["up", "--yes"]);
+    let token = cli.emu.tokens()[0].clone();
+    // Renamed in the dashboard: the stored state does not know yet.
+    cli.emu.remove_token(&Scope::Account(ACCOUNT.into()), &token.id);
+    let renamed = cli.emu.insert_token(Scope::Account(ACCOUNT.into()), "renamed by hand", None);
+    let mut state = cli.state();
+    state["resources"][0]["id"] = Value::String(renamed.id.clone());
+    std::fs::write(cli.dir.join("access-tokens.state.json"), state.to_string()).unwrap();
+    take_calls(&cli.emu);
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("no changes"), "without --refresh the stored state is trusted: {}", out.stdout);
+    let out = cli.ok(&["preview", "--refresh"]);
+    assert!(out.stdout.contains("~ name: \"renamed by hand\" => \"CI/CD app renewed\""), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), [format!("GET /accounts/{ACCOUNT}/access/service_tokens/{}", renamed.id)], "a refresh reads; it never writes");
+    let stored = cli.state();
+    assert_eq!(stored["resources"][0]["outputs"]["name"], "CI/CD app renewed", "preview --refresh does not write the state");
+}
+
+trait Lines {
+    fn contains_line(&self, needle: &str) -> bool;
+}
+
+impl Lines for Outcome {
+    fn contains_line(&self, needle: &str) -> bool {
+        self.stdout.lines().any(|l| l.trim() == needle)
+    }
+}
