@@ -62,3 +62,68 @@ impl Connection {
         self
     }
 }
+
+/// Credentials go only to an `https` base URL, or `http` on a loopback
+/// address (the local emulator). Anything else is refused before any call.
+pub fn check_egress(base_url: &str) -> Result<(), crate::Error> {
+    let refuse = |why: &str| {
+        crate::Error::invalid(
+            "baseUrl",
+            format!("{why}: credentials are sent only to https URLs, or to http on a loopback address (127.0.0.0/8, ::1, localhost); found {base_url:?}"),
+        )
+    };
+    let (scheme, rest) = base_url.split_once("://").ok_or_else(|| refuse("not a URL"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') {
+        return Err(refuse("no host, or user information in the URL"));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if is_loopback(authority) => Ok(()),
+        "http" => Err(refuse("plain http to a host that is not loopback")),
+        _ => Err(refuse("unsupported scheme")),
+    }
+}
+
+fn is_loopback(authority: &str) -> bool {
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { authority })
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_egress;
+
+    #[test]
+    fn https_anywhere_http_only_on_loopback() {
+        for ok in [
+            "https://api.cloudflare.com/client/v4",
+            "http://127.0.0.1:8787/client/v4",
+            "http://127.1.2.3/client/v4",
+            "http://localhost:9/x",
+            "http://[::1]:8787/client/v4",
+        ] {
+            assert!(check_egress(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api.cloudflare.com/client/v4",
+            "http://10.0.0.1/client/v4",
+            "http://127.0.0.1.evil.example/x",
+            "http://localhost.evil.example/x",
+            "ftp://127.0.0.1/x",
+            "https://user:pass@api.cloudflare.com/",
+            "api.cloudflare.com/client/v4",
+            "http:///x",
+        ] {
+            let err = check_egress(bad).unwrap_err().to_string();
+            assert!(err.contains("credentials are sent only to https URLs"), "{bad}: {err}");
+        }
+    }
+}

@@ -16,6 +16,18 @@ use crate::transport::{RawResponse, Transport};
 use crate::validate;
 use chrono::{DateTime, Utc};
 
+/// How a send failed.
+enum Failure {
+    /// The request failed and changed nothing, or the error says what happened.
+    Definite(Error),
+    /// A create may have reached Cloudflare and its answer was lost.
+    Ambiguous(String),
+}
+
+/// How far before the attempt a token's `created_at` may be and still count
+/// as made by it: server and client clocks are not perfectly in step.
+const CLOCK_SKEW_SECONDS: i64 = 30;
+
 /// A connection and a transport: what every API operation needs.
 pub struct Client<'a, T: Transport> {
     conn: &'a Connection,
@@ -29,22 +41,21 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     /// Sends with retries: transport failures, 429 and 5xx are retried with
-    /// capped exponential backoff honouring `retry-after`. A create is never
-    /// retried once it may have reached the server: that could make a
-    /// duplicate token.
-    fn send(&mut self, req: &ApiRequest) -> Result<RawResponse, Error> {
+    /// capped exponential backoff and jitter, honouring `retry-after`. A
+    /// create is never retried once it may have reached the server (a lost
+    /// answer, or a 5xx, which is returned as is): that could make a
+    /// duplicate token. Those come back as [`Failure::Ambiguous`].
+    fn send_raw(&mut self, req: &ApiRequest) -> Result<RawResponse, Failure> {
+        crate::connection::check_egress(&self.conn.base_url).map_err(Failure::Definite)?;
         let policy = self.conn.retry;
         let attempts = policy.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let outcome = self.transport.send(&self.conn.base_url, req);
             let retry_wait = match &outcome {
+                Ok(resp) if resp.status >= 500 && req.is_create() => None,
                 Ok(resp) if resp.status == 429 || resp.status >= 500 => {
-                    if req.is_create() && resp.status >= 500 {
-                        None
-                    } else {
-                        Some(responses::retry_after(resp).map(|s| s.saturating_mul(1000)))
-                    }
+                    Some(responses::retry_after_at(resp, self.transport.now()).map(|s| s.saturating_mul(1000)))
                 }
                 Ok(_) => None,
                 Err(f) if !f.retryable || (req.is_create() && f.maybe_sent) => None,
@@ -53,26 +64,33 @@ impl<'a, T: Transport> Client<'a, T> {
             match (retry_wait, attempt < attempts) {
                 (Some(hint), true) => {
                     let backoff = u64::from(policy.initial_backoff_ms).saturating_mul(1 << (attempt - 1).min(20));
-                    let wait = hint.unwrap_or(backoff).min(u64::from(policy.max_backoff_ms));
+                    // Equal jitter: half the backoff, plus a random part of the other half.
+                    let fraction = self.transport.random_u64() as f64 / u64::MAX as f64;
+                    let jittered = (backoff as f64 * (0.5 + 0.5 * fraction)) as u64;
+                    let wait = hint.unwrap_or(jittered).min(u64::from(policy.max_backoff_ms));
                     self.transport.sleep_ms(wait);
                     attempt += 1;
                 }
                 _ => {
                     return outcome.map_err(|f| {
                         if req.is_create() && f.maybe_sent {
-                            Error::Transport(format!(
-                                "{}; the create may have reached Cloudflare, so it was not retried: list the tokens of this scope by name before creating again",
-                                f.message
-                            ))
+                            Failure::Ambiguous(f.message)
                         } else if attempt > 1 {
-                            Error::Transport(format!("{} (after {attempt} attempts)", f.message))
+                            Failure::Definite(Error::Transport(format!("{} (after {attempt} attempts)", f.message)))
                         } else {
-                            Error::Transport(f.message)
+                            Failure::Definite(Error::Transport(f.message))
                         }
                     })
                 }
             }
         }
+    }
+
+    fn send(&mut self, req: &ApiRequest) -> Result<RawResponse, Error> {
+        self.send_raw(req).map_err(|f| match f {
+            Failure::Definite(e) => e,
+            Failure::Ambiguous(m) => Error::Transport(format!("{m}; the request may have reached Cloudflare")),
+        })
     }
 
     fn call(&mut self, req: ApiRequest) -> Result<ApiToken, Error> {
@@ -121,11 +139,68 @@ pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: b
         client_secret_version: args.client_secret_version,
         previous_client_secret_expires_at: args.previous_client_secret_expires_at.clone(),
     };
-    let token = client.call(requests::create(client.conn, &scope, &body))?;
-    if token.client_secret.is_none() {
-        return Err(Error::Internal(format!("token {} was created but the API returned no client secret", token.id)));
+    let started = client.transport.now();
+    let request = requests::create(client.conn, &scope, &body);
+    let cause = match client.send_raw(&request) {
+        Ok(resp) if resp.status >= 500 => format!("POST {}: HTTP {}", request.path, resp.status),
+        Ok(resp) => {
+            let token: ApiToken = responses::parse(&resp)?;
+            if token.client_secret.is_none() {
+                return Err(Error::Internal(format!("token {} was created but the API returned no client secret", token.id)));
+            }
+            return Ok(Outcome::Applied(state_from(token, args, None)));
+        }
+        Err(Failure::Ambiguous(message)) => message,
+        Err(Failure::Definite(e)) => return Err(e),
+    };
+    let adopted = reconcile(client, &scope, &args.name, started, &cause)?;
+    Ok(Outcome::Applied(state_from(adopted, args, None)))
+}
+
+/// The tokens named `name` in `scope` created at or after `started` (less
+/// the clock-skew allowance): the candidates for a create whose answer was
+/// lost. Reads every page of the name-filtered list.
+pub fn made_since<T: Transport>(client: &mut Client<T>, scope: &Scope, name: &str, started: DateTime<Utc>) -> Result<Vec<ApiToken>, Error> {
+    let since = started - chrono::TimeDelta::seconds(CLOCK_SKEW_SECONDS);
+    let recent = |t: &ApiToken| {
+        t.name == name
+            && t.created_at.as_deref().and_then(|c| DateTime::parse_from_rfc3339(c).ok()).is_some_and(|c| c.with_timezone(&Utc) >= since)
+    };
+    let mut found = Vec::new();
+    for page in 1..=100u32 {
+        let resp = client.send(&requests::list(client.conn, scope, page, 1000, Some(name)))?;
+        let (tokens, _): (Vec<ApiToken>, _) = responses::parse_with_info(&resp)?;
+        if tokens.is_empty() {
+            break;
+        }
+        found.extend(tokens.into_iter().filter(recent));
     }
-    Ok(Outcome::Applied(state_from(token, args, None)))
+    Ok(found)
+}
+
+/// After a create whose answer was lost: lists the scope's tokens by name and
+/// adopts the one made at or after the attempt. An adopted token has no
+/// secret (Cloudflare shows it only in the lost answer): rotate to get one.
+fn reconcile<T: Transport>(client: &mut Client<T>, scope: &Scope, name: &str, started: Option<DateTime<Utc>>, cause: &str) -> Result<ApiToken, Error> {
+    let Some(started) = started else {
+        return Err(Error::Transport(format!(
+            "{cause}; the create may have reached Cloudflare and its outcome is unknown: list the tokens named {name:?} in this {} before creating again",
+            scope.kind()
+        )));
+    };
+    let mut found = made_since(client, scope, name, started)?;
+    let at = (started - chrono::TimeDelta::seconds(CLOCK_SKEW_SECONDS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(Error::Transport(format!(
+            "{cause}; the create's answer was lost, and no token named {name:?} was made in this {} since {at}: nothing was created, so it is safe to run it again",
+            scope.kind()
+        ))),
+        n => Err(Error::Transport(format!(
+            "{cause}; the create's answer was lost, and {n} tokens named {name:?} were made in this {} since {at}: the outcome is ambiguous — keep one (import it) and delete the others",
+            scope.kind()
+        ))),
+    }
 }
 
 fn located(state: &TokenState) -> Result<(Scope, TokenId), Error> {

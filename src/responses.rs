@@ -36,6 +36,9 @@ pub struct ApiToken {
     /// Grace period of the previous secret.
     #[serde(default)]
     pub previous_client_secret_expires_at: Option<String>,
+    /// RFC 3339; used to recognise the token a lost create made.
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 /// Paging information of a list.
@@ -128,9 +131,21 @@ fn classify(resp: &RawResponse, failure: ApiFailure) -> Error {
     }
 }
 
-/// `retry-after` as seconds (the HTTP-date form is left to the retry policy).
+/// `retry-after` in whole seconds: the delta-seconds form, or an HTTP date
+/// measured from `now` (ignored when the caller has no clock).
+pub fn retry_after_at(resp: &RawResponse, now: Option<chrono::DateTime<chrono::Utc>>) -> Option<u64> {
+    let value = resp.header("retry-after")?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds);
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let now = now?;
+    Some((date.with_timezone(&chrono::Utc) - now).num_seconds().max(0) as u64)
+}
+
+/// `retry-after` in seconds, delta-seconds form only.
 pub fn retry_after(resp: &RawResponse) -> Option<u64> {
-    resp.header("retry-after").and_then(|v| v.trim().parse().ok())
+    retry_after_at(resp, None)
 }
 
 fn non_envelope(resp: &RawResponse) -> Error {

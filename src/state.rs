@@ -27,6 +27,42 @@ pub struct StateFile {
     /// The program's outputs after the last `up` (secrets wrapped).
     #[serde(default)]
     pub outputs: Map<String, Value>,
+    /// Mutating calls started and not yet known to be done (Pulumi's
+    /// `pending_operations`): resolved by the next run before it plans.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingOperation>,
+}
+
+/// What a pending operation was doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PendingKind {
+    /// Creating a token (from `bag`, the checked inputs).
+    Create,
+    /// Updating, renewing or rotating token `id`.
+    Update,
+    /// Deleting token `id` (`bag`: its outputs, which name its scope).
+    Delete,
+}
+
+/// A mutating call recorded before it is made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingOperation {
+    /// What.
+    pub kind: PendingKind,
+    /// Resource name.
+    pub name: String,
+    /// Type token.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Token id (update, delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Inputs (create) or outputs (update, delete).
+    pub bag: Value,
+    /// When the call was made (RFC 3339).
+    pub started_at: String,
 }
 
 /// One resource.

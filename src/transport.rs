@@ -44,6 +44,18 @@ pub trait Transport {
 
     /// Waits before a retry. The component blocks on a wasi clock pollable.
     fn sleep_ms(&mut self, ms: u64);
+
+    /// Randomness for retry jitter. The default (no randomness) means no
+    /// jitter, which keeps scripted tests exact.
+    fn random_u64(&mut self) -> u64 {
+        u64::MAX
+    }
+
+    /// The wall clock, to honour a `retry-after` given as an HTTP date;
+    /// `None` (the default) ignores such dates.
+    fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
 }
 
 #[cfg(target_arch = "wasm32")]

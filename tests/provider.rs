@@ -26,6 +26,7 @@ struct Scripted {
     answers: VecDeque<Result<RawResponse, TransportFailure>>,
     sent: Vec<ApiRequest>,
     slept: Vec<u64>,
+    clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Scripted {
@@ -47,6 +48,23 @@ impl Transport for Scripted {
     fn sleep_ms(&mut self, ms: u64) {
         self.slept.push(ms);
     }
+
+    fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.clock
+    }
+}
+
+fn list(tokens: Vec<Value>) -> Result<RawResponse, TransportFailure> {
+    let body = json!({"success": true, "errors": [], "messages": [], "result": tokens, "result_info": {"page": 1, "per_page": 1000, "count": 0, "total_count": 0}});
+    Ok(RawResponse { status: 200, headers: vec![], body: body.to_string().into_bytes() })
+}
+
+fn listed(id: &str, name: &str, created_at: &str) -> Value {
+    json!({"id": id, "name": name, "client_id": "0123456789abcdef0123456789abcdef.access", "created_at": created_at, "expires_at": "2027-11-28T12:00:00Z"})
+}
+
+fn lost() -> Result<RawResponse, TransportFailure> {
+    Err(TransportFailure { message: "POST …: the connection was closed before a response".into(), maybe_sent: true, retryable: true })
 }
 
 fn token(extra: Value) -> Result<RawResponse, TransportFailure> {
@@ -309,4 +327,69 @@ fn a_create_that_may_have_been_sent_is_never_retried() {
     ]);
     assert!(provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).is_ok());
     assert_eq!(t.sent.len(), 2);
+}
+
+// A lost create is reconciled by listing the scope's tokens by name.
+
+#[test]
+fn a_lost_create_adopts_the_token_it_made_without_its_secret() {
+    let c = conn();
+    let mut t = Scripted::answering(vec![
+        lost(),
+        list(vec![listed("11111111-1111-4111-8111-111111111111", "CI/CD app renewed", "2026-11-28T12:00:01Z")]),
+        list(vec![]),
+    ]);
+    t.clock = Some(at(NOW));
+    let Outcome::Applied(s) = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap() else { panic!() };
+    assert_eq!(s.id, "11111111-1111-4111-8111-111111111111");
+    assert_eq!(s.client_secret, None, "the secret was only in the lost answer");
+    let calls: Vec<String> = t.sent.iter().map(|r| format!("{} {} {:?}", r.method.as_str(), r.path, r.query)).collect();
+    assert_eq!(calls.len(), 3);
+    assert!(calls[0].starts_with("POST "));
+    assert!(calls[1].contains("(\"name\", \"CI/CD app renewed\")"), "{}", calls[1]);
+}
+
+#[test]
+fn a_lost_create_that_made_nothing_says_it_is_safe_to_retry() {
+    let c = conn();
+    // An older token of the same name does not count: it existed before the attempt.
+    let mut t = Scripted::answering(vec![lost(), list(vec![listed("22222222-2222-4222-8222-222222222222", "CI/CD app renewed", "2026-01-01T00:00:00Z")]), list(vec![])]);
+    t.clock = Some(at(NOW));
+    let err = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap_err().to_string();
+    assert!(err.contains("nothing was created, so it is safe to run it again"), "{err}");
+}
+
+#[test]
+fn a_lost_create_with_two_candidates_is_ambiguous() {
+    let c = conn();
+    let mut t = Scripted::answering(vec![
+        failure(502, 0, vec![]),
+        list(vec![
+            listed("33333333-3333-4333-8333-333333333333", "CI/CD app renewed", "2026-11-28T12:00:01Z"),
+            listed("44444444-4444-4444-8444-444444444444", "CI/CD app renewed", "2026-11-28T12:00:02Z"),
+        ]),
+        list(vec![]),
+    ]);
+    t.clock = Some(at(NOW));
+    let err = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap_err().to_string();
+    assert!(err.contains("HTTP 502") && err.contains("2 tokens named") && err.contains("import it"), "{err}");
+}
+
+#[test]
+fn egress_to_a_non_loopback_http_url_is_refused_before_any_call() {
+    let c = conn().with_base_url("http://10.1.2.3/client/v4");
+    let mut t = Scripted::default();
+    let err = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap_err().to_string();
+    assert!(err.contains("credentials are sent only to https URLs"), "{err}");
+    assert!(t.sent.is_empty());
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let c = conn();
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    let mut t = Scripted::answering(vec![failure(429, 971, vec![("retry-after", "Sat, 28 Nov 2026 12:00:12 GMT")]), token(json!({}))]);
+    t.clock = Some(at(NOW));
+    provider::read(&mut Client::new(&c, &mut t), &s).unwrap();
+    assert_eq!(t.slept, [12_000]);
 }

@@ -223,7 +223,7 @@ fn an_interrupted_up_leaves_a_valid_state() {
     ));
     cli.emu.inject_fault(Fault::new("/zones/", FaultKind::DropConnection).method("POST"));
     let out = cli.fails(&["up", "--yes"]);
-    assert!(out.stderr.contains("may have reached Cloudflare"), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was created, so it is safe to run it again"), "{}", out.stderr);
     let state = cli.state();
     assert_eq!(state["version"], 1);
     let names: Vec<&str> = state["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();

@@ -110,15 +110,59 @@ fn rate_limiting_reports_retry_after_once_the_attempts_are_spent() {
 }
 
 #[test]
-fn a_create_whose_answer_is_lost_is_not_retried() {
+fn a_create_whose_answer_is_lost_before_it_was_made_is_not_retried() {
     let mut w = world();
     w.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::DropConnection).method("POST").times(1));
     let err = w.session.create(&w.conn, &seed_args(), false).unwrap().unwrap_err();
     match &err {
-        wit::Error::Transport(m) => assert!(m.contains("may have reached Cloudflare") && m.contains("list the tokens"), "{m}"),
+        wit::Error::Transport(m) => assert!(m.contains("answer was lost") && m.contains("nothing was created, so it is safe to run it again"), "{m}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(w.emu.requests().len(), 1, "exactly one POST: no duplicate token");
+    assert_eq!(
+        take_calls(&w.emu),
+        [format!("POST /accounts/{ACCOUNT}/access/service_tokens"), format!("GET /accounts/{ACCOUNT}/access/service_tokens")],
+        "one POST, never repeated, then a list by name to learn what happened"
+    );
+    assert!(w.emu.tokens().is_empty());
+}
+
+#[test]
+fn a_create_whose_answer_is_lost_after_it_was_made_adopts_the_token() {
+    let mut w = world();
+    w.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::DropAfterHandling).method("POST").times(1));
+    let state = applied(w.session.create(&w.conn, &seed_args(), false).unwrap().unwrap());
+    let tokens = w.emu.tokens();
+    assert_eq!(tokens.len(), 1, "no duplicate");
+    assert_eq!(state.id, tokens[0].id);
+    assert_eq!(state.client_secret, None, "the secret was only in the lost answer: rotate to get one");
+    let list = w.emu.requests().into_iter().find(|r| r.method == "GET").unwrap();
+    assert_eq!(list.query_param("name"), Some("CI/CD app renewed"));
+}
+
+#[test]
+fn a_create_answered_with_a_5xx_is_reconciled_not_repeated() {
+    let mut w = world();
+    w.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::Html(502)).method("POST").times(1));
+    let err = w.session.create(&w.conn, &seed_args(), false).unwrap().unwrap_err();
+    assert!(matches!(&err, wit::Error::Transport(m) if m.contains("HTTP 502") && m.contains("nothing was created")), "{err:?}");
+    assert_eq!(w.emu.requests().iter().filter(|r| r.method == "POST").count(), 1);
+}
+
+#[test]
+fn egress_to_plain_http_off_loopback_is_refused_before_any_call() {
+    let mut w = world();
+    for url in ["http://10.0.0.7/client/v4", "http://api.cloudflare.com/client/v4", "ftp://127.0.0.1/client/v4"] {
+        let conn = connection(url, wit::Credentials::ApiToken("secret-token-value".into()));
+        match w.session.create(&conn, &seed_args(), false).unwrap() {
+            Err(wit::Error::InvalidInput(f)) => {
+                assert_eq!(f[0].property, "baseUrl");
+                assert!(f[0].reason.contains("credentials are sent only to https URLs") && !f[0].reason.contains("secret-token-value"));
+            }
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+    assert!(w.session.refused_requests().is_empty(), "refused inside the component, before reaching the host");
+    assert!(w.emu.requests().is_empty());
 }
 
 #[test]

@@ -36,7 +36,8 @@ pub struct Io<'a> {
 pub fn main() -> Result<(), ()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let environment: BTreeMap<String, String> = std::env::vars().collect();
-    let mut transport = crate::transport::wasi::WasiTransport::default();
+    let rate = environment.get("CLOUDFLARE_REQUESTS_PER_SECOND").and_then(|v| v.parse().ok()).unwrap_or(4);
+    let mut transport = crate::transport::wasi::WasiTransport::new(rate);
     let (stdout, stderr, stdin) = (std::io::stdout(), std::io::stderr(), std::io::stdin());
     let (mut out, mut err, mut input) = (stdout.lock(), stderr.lock(), stdin.lock());
     let mut io = Io { out: &mut out, err: &mut err, input: &mut input };
@@ -136,6 +137,15 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
     let mut store = StateStore::new(args.state.clone().unwrap_or_else(|| state::DEFAULT_PATH.to_string()));
     let mut state = store.load()?;
     let mut calls = Calls { conn: connection(environment), transport };
+    if !state.pending.is_empty() && args.verb != Verb::Outputs {
+        // An earlier run was interrupted: learn what its calls did first.
+        for note in engine::pending::resolve(&mut calls, &mut state)? {
+            let _ = writeln!(io.err, "note: {note}");
+        }
+        if args.verb != Verb::Preview {
+            store.save(&state)?;
+        }
+    }
     match &args.verb {
         Verb::Preview => {
             if args.refresh {
@@ -147,12 +157,12 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
         Verb::Up => up(&program, &config, &mut calls, &mut state, &mut store, now, &args, io),
         Verb::Refresh => {
             let steps = engine::refresh(&program, &mut calls, &mut state, Some(&mut store))?;
-            let report = engine::Report { steps, outputs: state.outputs.clone() };
+            let report = engine::Report { steps, outputs: state.outputs.clone(), notes: vec![] };
             print_report(io, &args, &format!("Refreshed {} from Cloudflare:", store.path().display()), &report, false)
         }
         Verb::Destroy => {
-            let steps = engine::destroy(&program, &mut calls, &mut state.clone(), None, Mode::Preview, &mut |_| {})?;
-            let preview = engine::Report { steps, outputs: Default::default() };
+            let steps = engine::destroy(&program, &mut calls, &mut state.clone(), None, Mode::Preview, now, &mut |_| {})?;
+            let preview = engine::Report { steps, outputs: Default::default(), notes: vec![] };
             writeln!(io.out, "{}", render::report(&format!("Previewing destroy of {}:", program.source), &preview, true)).map_err(w)?;
             if preview.steps.is_empty() {
                 return Ok(());
@@ -160,9 +170,9 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
             confirm(io, args.yes, "Do you want to delete these tokens?")?;
             let steps = {
                 let mut progress = progress_printer(io.err);
-                engine::destroy(&program, &mut calls, &mut state, Some(&mut store), Mode::Apply, &mut progress)?
+                engine::destroy(&program, &mut calls, &mut state, Some(&mut store), Mode::Apply, now, &mut progress)?
             };
-            let done = engine::Report { steps, outputs: Default::default() };
+            let done = engine::Report { steps, outputs: Default::default(), notes: vec![] };
             writeln!(io.out, "{}", render::report("Destroyed:", &done, false)).map_err(w)
         }
         Verb::Import(name, id) => import(&program, &mut calls, &mut state, &mut store, name, id, io),

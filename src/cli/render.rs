@@ -87,6 +87,10 @@ pub fn report(title: &str, r: &Report, preview: bool) -> String {
     if changed == 0 && !r.steps.is_empty() {
         out.push("    no changes".into());
     }
+    if !r.notes.is_empty() {
+        out.push(String::new());
+        out.extend(r.notes.iter().map(|n| format!("note: {n}")));
+    }
     if !r.outputs.is_empty() {
         out.push(String::new());
         out.push("Outputs:".into());
@@ -143,6 +147,7 @@ pub fn report_json(r: &Report, preview: bool) -> Value {
         "preview": preview,
         "steps": steps,
         "outputs": redact(&Value::Object(r.outputs.clone()), false),
+        "notes": r.notes,
         "summary": counts,
     })
 }

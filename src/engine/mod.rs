@@ -7,6 +7,7 @@
 //! saved after every resource step.
 
 pub mod env;
+pub mod pending;
 
 use crate::connection::Connection;
 use crate::diff::ActionKind;
@@ -14,7 +15,7 @@ use crate::error::Error;
 use crate::program::{self, Program};
 use crate::provider::Client;
 use crate::pulumi::{self, bag, Changes};
-use crate::state::{StateFile, StateResource, StateStore};
+use crate::state::{PendingKind, PendingOperation, StateFile, StateResource, StateStore};
 use crate::transport::Transport;
 use chrono::{DateTime, Utc};
 use env::Env;
@@ -115,6 +116,8 @@ pub struct Report {
     pub steps: Vec<Step>,
     /// Program outputs (bags: secrets wrapped, unknowns as the sentinel).
     pub outputs: serde_json::Map<String, Value>,
+    /// Things a person should know (e.g. a token adopted without its secret).
+    pub notes: Vec<String>,
 }
 
 /// Progress of an apply, for stderr.
@@ -176,6 +179,19 @@ impl<T: Transport> Run<'_, T> {
         }
     }
 
+    /// Records a mutating call in the state before it is made.
+    fn begin(&mut self, state: &mut StateFile, kind: PendingKind, name: &str, ty: &str, id: Option<&str>, bag: &Value) -> Result<(), Error> {
+        state.pending.push(PendingOperation {
+            kind,
+            name: name.into(),
+            ty: ty.into(),
+            id: id.map(str::to_string),
+            bag: bag.clone(),
+            started_at: self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        });
+        self.save(state)
+    }
+
     /// Runs the program against `state` (updated in place in apply mode).
     pub fn run(&mut self, state: &mut StateFile, mode: Mode) -> Result<Report, Error> {
         let program = self.program;
@@ -197,6 +213,11 @@ impl<T: Transport> Run<'_, T> {
                 }
                 self.step(res, &urn, Value::Object(news), state, mode)?
             };
+            if mode == Mode::Apply && matches!(step.op, Op::Create | Op::Replace) && outputs["clientSecret"]["value"].is_null() {
+                report.notes.push(format!(
+                    "{name}: the create's answer was lost; the token it made was found and adopted, but its secret was only in that answer: run `rotate {name}` to get one"
+                ));
+            }
             env.outputs.insert(name.clone(), outputs);
             report.steps.push(step);
         }
@@ -210,8 +231,19 @@ impl<T: Transport> Run<'_, T> {
             }
             let step = Step { name: old.name.clone(), ty: old.ty.clone(), op: Op::Delete, reasons: vec!["no longer in the program".into()], changes: vec![] };
             if !preview {
-                self.delete(old)?;
+                self.delete(state, old, false)?;
                 state.remove(&old.name);
+                self.save(state)?;
+            }
+            report.steps.push(step);
+        }
+        // Tokens an interrupted replacement or delete left behind.
+        for op in state.pending.clone().into_iter().filter(|p| p.kind == PendingKind::Delete) {
+            let id = op.id.clone().unwrap_or_default();
+            let step = Step { name: op.name.clone(), ty: op.ty.clone(), op: Op::Delete, reasons: vec![format!("token {id} left by an interrupted run")], changes: vec![] };
+            if !preview {
+                let old = StateResource { name: op.name.clone(), ty: op.ty.clone(), id, external: false, inputs: Value::Null, outputs: op.bag.clone() };
+                self.delete(state, &old, true)?;
                 self.save(state)?;
             }
             report.steps.push(step);
@@ -226,11 +258,18 @@ impl<T: Transport> Run<'_, T> {
         Ok(report)
     }
 
-    fn delete(&mut self, old: &StateResource) -> Result<(), Error> {
+    /// Deletes `old`; `recorded` when its pending record already exists
+    /// (a replacement records the delete before the create).
+    fn delete(&mut self, state: &mut StateFile, old: &StateResource, recorded: bool) -> Result<(), Error> {
         (self.progress)(Progress::Started(&old.name, Op::Delete));
         let started = std::time::Instant::now();
+        if !recorded {
+            self.begin(state, PendingKind::Delete, &old.name, &old.ty, Some(&old.id), &old.outputs)?;
+        }
         let urn = urn(self.program, &old.ty, &old.name);
-        pulumi::delete(&mut self.calls.client()?, &urn, &old.id, &old.outputs.to_string())?;
+        let outcome = self.calls.client().and_then(|mut c| pulumi::delete(&mut c, &urn, &old.id, &old.outputs.to_string()));
+        end(state, PendingKind::Delete, &old.name, Some(&old.id), &outcome);
+        outcome?;
         (self.progress)(Progress::Finished(&old.name, Op::Delete, started.elapsed()));
         Ok(())
     }
@@ -301,13 +340,18 @@ impl<T: Transport> Run<'_, T> {
                 return Ok((Step { name, ty, op: Op::Replace, reasons, changes }, planned));
             }
             if res.options.delete_before_replace {
-                self.delete(&old)?;
+                self.delete(state, &old, false)?;
                 state.remove(&name);
                 self.save(state)?;
+            } else {
+                // The intent to delete the old token is recorded before the
+                // new one is made, so a crash in between cannot orphan it.
+                self.begin(state, PendingKind::Delete, &name, &ty, Some(&old.id), &old.outputs)?;
             }
             let (_, outputs) = self.create(&name, &ty, urn, inputs, reasons.clone(), state, mode, Op::Replace)?;
             if !res.options.delete_before_replace {
-                self.delete(&old)?;
+                self.delete(state, &old, true)?;
+                self.save(state)?;
             }
             return Ok((Step { name, ty, op: Op::Replace, reasons, changes }, outputs));
         }
@@ -325,7 +369,13 @@ impl<T: Transport> Run<'_, T> {
             let conn = preview_connection();
             pulumi::update(&mut Client::new(&conn, &mut NoCalls), urn, &old.id, &olds, &news, self.now, true)?
         } else {
-            pulumi::update(&mut self.calls.client()?, urn, &old.id, &olds, &news, self.now, false)?
+            self.begin(state, PendingKind::Update, &name, &ty, Some(&old.id), &old.outputs)?;
+            let outcome = self.calls.client().and_then(|mut c| pulumi::update(&mut c, urn, &old.id, &olds, &news, self.now, false));
+            end(state, PendingKind::Update, &name, Some(&old.id), &outcome);
+            if outcome.is_err() {
+                self.save(state)?;
+            }
+            outcome?
         };
         if !preview {
             state.put(StateResource { inputs, outputs: outputs.clone(), ..old });
@@ -370,11 +420,28 @@ impl<T: Transport> Run<'_, T> {
         }
         (self.progress)(Progress::Started(name, op));
         let started = std::time::Instant::now();
-        let (id, outputs) = pulumi::create(&mut self.calls.client()?, urn, &inputs.to_string(), false)?;
+        self.begin(state, PendingKind::Create, name, ty, None, &inputs)?;
+        let outcome = self.calls.client().and_then(|mut c| pulumi::create(&mut c, urn, &inputs.to_string(), false));
+        end(state, PendingKind::Create, name, None, &outcome);
+        if outcome.is_err() {
+            self.save(state)?;
+        }
+        let (id, outputs) = outcome?;
         state.put(StateResource { name: name.into(), ty: ty.into(), id, external: false, inputs, outputs: outputs.clone() });
         self.save(state)?;
         (self.progress)(Progress::Finished(name, op, started.elapsed()));
         Ok((step, outputs))
+    }
+}
+
+/// Clears a pending record once the call's outcome is known. A transport
+/// error leaves it: the call may have happened, and the next run finds out.
+fn end<R>(state: &mut StateFile, kind: PendingKind, name: &str, id: Option<&str>, outcome: &Result<R, Error>) {
+    if matches!(outcome, Err(Error::Transport(_))) {
+        return;
+    }
+    if let Some(i) = state.pending.iter().position(|p| p.kind == kind && p.name == name && p.id.as_deref() == id) {
+        state.pending.remove(i);
     }
 }
 
@@ -465,6 +532,7 @@ pub fn destroy<T: Transport>(
     state: &mut StateFile,
     mut store: Option<&mut StateStore>,
     mode: Mode,
+    now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Step>, Error> {
     for r in &state.resources {
@@ -487,7 +555,20 @@ pub fn destroy<T: Transport>(
             progress(Progress::Started(&old.name, Op::Delete));
             let started = std::time::Instant::now();
             let urn = urn(program, &old.ty, &old.name);
-            pulumi::delete(&mut calls.client()?, &urn, &old.id, &old.outputs.to_string())?;
+            state.pending.push(PendingOperation {
+                kind: PendingKind::Delete,
+                name: old.name.clone(),
+                ty: old.ty.clone(),
+                id: Some(old.id.clone()),
+                bag: old.outputs.clone(),
+                started_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            });
+            if let Some(s) = store.as_deref_mut() {
+                s.save(state)?;
+            }
+            let outcome = calls.client().and_then(|mut c| pulumi::delete(&mut c, &urn, &old.id, &old.outputs.to_string()));
+            end(state, PendingKind::Delete, &old.name, Some(&old.id), &outcome);
+            outcome?;
             state.remove(&old.name);
             if let Some(s) = store.as_deref_mut() {
                 s.save(state)?;

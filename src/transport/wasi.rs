@@ -3,24 +3,64 @@
 //! happened without repeating a header or a body.
 
 use super::{RawResponse, Transport, TransportFailure};
+use crate::ratelimit::RateLimiter;
 use crate::requests::{ApiRequest, Method};
+use std::sync::Mutex;
 use std::time::Duration;
 use waki::header::{HeaderName, HeaderValue};
 use waki::{Client, ErrorCode};
 
-/// Sends over `wasi:http/outgoing-handler`.
+/// Sends over `wasi:http/outgoing-handler`, paced by the client-side rate limiter.
 pub struct WasiTransport {
     connect_timeout: Duration,
+    requests_per_second: u32,
+}
+
+/// One bucket per component instance: an instance keeps its memory between
+/// export calls, so pacing holds across the calls an engine makes, not just
+/// within one. Created (or re-created) at the rate the connection asks for.
+static LIMITER: Mutex<Option<(u32, std::time::Instant, RateLimiter)>> = Mutex::new(None);
+
+impl WasiTransport {
+    /// A transport allowing `requests_per_second` (0: unpaced).
+    pub fn new(requests_per_second: u32) -> Self {
+        WasiTransport { connect_timeout: Duration::from_secs(10), requests_per_second }
+    }
+
+    fn pace(&mut self) {
+        let wait = {
+            let mut guard = LIMITER.lock().unwrap_or_else(|e| e.into_inner());
+            if guard.as_ref().is_none_or(|(rps, _, _)| *rps != self.requests_per_second) {
+                *guard = Some((self.requests_per_second, std::time::Instant::now(), RateLimiter::new(self.requests_per_second)));
+            }
+            match guard.as_mut() {
+                Some((_, start, limiter)) => limiter.acquire(start.elapsed().as_millis() as u64),
+                None => 0,
+            }
+        };
+        if wait > 0 {
+            self.sleep_ms(wait);
+        }
+    }
 }
 
 impl Default for WasiTransport {
     fn default() -> Self {
-        WasiTransport { connect_timeout: Duration::from_secs(10) }
+        WasiTransport::new(4)
     }
 }
 
 impl Transport for WasiTransport {
+    fn random_u64(&mut self) -> u64 {
+        wasi::random::random::get_random_u64()
+    }
+
+    fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        Some(chrono::Utc::now())
+    }
+
     fn send(&mut self, base_url: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure> {
+        self.pace();
         let method = match request.method {
             Method::Get => waki::Method::Get,
             Method::Post => waki::Method::Post,

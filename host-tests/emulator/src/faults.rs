@@ -70,6 +70,14 @@ pub enum FaultKind {
     /// Close the TCP connection without sending any response (an ambiguous
     /// failure: the request may have been received).
     DropConnection,
+    /// Handle the request (its change is made), then close the connection
+    /// without answering: the client's answer is lost after the fact.
+    DropAfterHandling,
+    /// Handle the request, then hold the answer this long before sending it:
+    /// a window in which a test can kill the client after the change was made.
+    HoldAfterHandling(Duration),
+    /// Handle the request, then send only the first half of the JSON body.
+    TruncateBody,
 }
 
 /// The list of active faults, first match wins.

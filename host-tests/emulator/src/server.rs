@@ -191,6 +191,25 @@ async fn handle(
             tokio::time::sleep(d).await;
             process(&shared, &method, &path, &parts.headers, &query, &bytes)
         }
+        Some(FaultKind::DropAfterHandling) => {
+            let reply = process(&shared, &method, &path, &parts.headers, &query, &bytes);
+            shared.log.set_status(index, 0);
+            drop(reply);
+            cut.notify_one();
+            return std::future::pending().await;
+        }
+        Some(FaultKind::HoldAfterHandling(d)) => {
+            let reply = process(&shared, &method, &path, &parts.headers, &query, &bytes);
+            shared.log.set_status(index, reply.status);
+            tokio::time::sleep(d).await;
+            reply
+        }
+        Some(FaultKind::TruncateBody) => {
+            let mut reply = process(&shared, &method, &path, &parts.headers, &query, &bytes);
+            let half = reply.body.len() / 2;
+            reply.body = reply.body.chars().take(half).collect();
+            reply
+        }
         Some(FaultKind::Respond {
             status,
             body,
