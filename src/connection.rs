@@ -48,12 +48,21 @@ pub struct Connection {
     pub retry: RetrySettings,
     /// Client-side rate limit.
     pub requests_per_second: u32,
+    /// How long a request may wait for its response (first byte, or between
+    /// bytes) before it fails and is retried.
+    pub request_timeout_ms: u32,
 }
 
 impl Connection {
     /// A connection with default base URL, retry and rate settings.
     pub fn new(credentials: Credentials) -> Self {
-        Connection { base_url: DEFAULT_BASE_URL.to_string(), credentials, retry: RetrySettings::default(), requests_per_second: 4 }
+        Connection {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            credentials,
+            retry: RetrySettings::default(),
+            requests_per_second: 4,
+            request_timeout_ms: 30_000,
+        }
     }
 
     /// Overrides the base URL (a trailing `/` is dropped).

@@ -36,8 +36,10 @@ pub struct Io<'a> {
 pub fn main() -> Result<(), ()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let environment: BTreeMap<String, String> = std::env::vars().collect();
-    let rate = environment.get("CLOUDFLARE_REQUESTS_PER_SECOND").and_then(|v| v.parse().ok()).unwrap_or(4);
-    let mut transport = crate::transport::wasi::WasiTransport::new(rate);
+    let number = |k: &str, default: u64| environment.get(k).and_then(|v| v.parse().ok()).unwrap_or(default);
+    let rate = number("CLOUDFLARE_REQUESTS_PER_SECOND", 4) as u32;
+    let timeout = std::time::Duration::from_millis(number("CLOUDFLARE_REQUEST_TIMEOUT_MS", 30_000));
+    let mut transport = crate::transport::wasi::WasiTransport::new(rate, timeout);
     let (stdout, stderr, stdin) = (std::io::stdout(), std::io::stderr(), std::io::stdin());
     let (mut out, mut err, mut input) = (stdout.lock(), stderr.lock(), stdin.lock());
     let mut io = Io { out: &mut out, err: &mut err, input: &mut input };

@@ -56,14 +56,14 @@ impl Guest for Component {
 
     fn create(conn: wit::Connection, news: wit::TokenArgs, preview: bool) -> Result<wit::ApplyOutcome, wit::Error> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::create(&mut client, &args_in(news), preview).map(outcome_out).map_err(error_out)
     }
 
     fn read(conn: wit::Connection, state: wit::TokenState) -> Result<Option<wit::TokenState>, wit::Error> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::read(&mut client, &state_in(state)).map(|s| s.map(state_out)).map_err(error_out)
     }
@@ -77,21 +77,21 @@ impl Guest for Component {
     ) -> Result<wit::ApplyOutcome, wit::Error> {
         let now = now_or_clock(now)?;
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::update(&mut client, &state_in(olds), &args_in(news), now, preview).map(outcome_out).map_err(error_out)
     }
 
     fn delete(conn: wit::Connection, state: wit::TokenState) -> Result<(), wit::Error> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::delete(&mut client, &state_in(state)).map_err(error_out)
     }
 
     fn import(conn: wit::Connection, id: String) -> Result<wit::TokenState, wit::Error> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::import(&mut client, &id).map(state_out).map_err(error_out)
     }
@@ -104,7 +104,7 @@ impl Guest for Component {
         .map_err(error_out)?;
         let id = TokenId::parse(&token_id).map_err(error_out)?;
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::lookup(&mut client, &scope, &id).map(state_out).map_err(error_out)
     }
@@ -115,7 +115,7 @@ impl Guest for Component {
         previous_client_secret_expires_at: Option<String>,
     ) -> Result<wit::TokenState, wit::Error> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = transport(&conn);
         let mut client = Client::new(&conn, &mut transport);
         provider::rotate(&mut client, &state_in(state), previous_client_secret_expires_at.as_deref())
             .map(state_out)
@@ -214,7 +214,15 @@ fn connection_in(c: wit::Connection) -> Connection {
     if let Some(rps) = c.requests_per_second {
         conn.requests_per_second = rps;
     }
+    if let Some(ms) = c.request_timeout_ms {
+        conn.request_timeout_ms = ms;
+    }
     conn
+}
+
+/// The transport a connection asks for.
+fn transport(conn: &Connection) -> WasiTransport {
+    WasiTransport::new(conn.requests_per_second, std::time::Duration::from_millis(u64::from(conn.request_timeout_ms)))
 }
 
 fn kind_out(k: DiffKind) -> wit::PropertyDiffKind {

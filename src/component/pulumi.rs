@@ -6,7 +6,6 @@ use super::{connection_in, error_out, kind_out, Component};
 use crate::diff::DiffKind;
 use crate::provider::Client;
 use crate::pulumi;
-use crate::transport::wasi::WasiTransport;
 use chrono::Utc;
 
 type WitError = super::wit::Error;
@@ -42,21 +41,21 @@ impl wit::Guest for Component {
 
     fn create(conn: super::wit::Connection, req: wit::CreateRequest) -> Result<wit::CreateResponse, WitError> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = super::transport(&conn);
         let (id, properties) = pulumi::create(&mut Client::new(&conn, &mut transport), &req.urn, &req.properties, req.preview).map_err(error_out)?;
         Ok(wit::CreateResponse { id, properties: properties.to_string() })
     }
 
     fn read(conn: super::wit::Connection, req: wit::ReadRequest) -> Result<wit::ReadResponse, WitError> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = super::transport(&conn);
         let r = pulumi::read(&mut Client::new(&conn, &mut transport), &req.urn, &req.id, &req.properties, &req.inputs).map_err(error_out)?;
         Ok(wit::ReadResponse { id: r.id, properties: r.properties.to_string(), inputs: r.inputs.to_string() })
     }
 
     fn update(conn: super::wit::Connection, req: wit::UpdateRequest) -> Result<wit::UpdateResponse, WitError> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = super::transport(&conn);
         let properties = pulumi::update(&mut Client::new(&conn, &mut transport), &req.urn, &req.id, &req.olds, &req.news, Utc::now(), req.preview)
             .map_err(error_out)?;
         Ok(wit::UpdateResponse { properties: properties.to_string() })
@@ -64,7 +63,7 @@ impl wit::Guest for Component {
 
     fn delete(conn: super::wit::Connection, req: wit::DeleteRequest) -> Result<(), WitError> {
         let conn = connection_in(conn);
-        let mut transport = WasiTransport::new(conn.requests_per_second);
+        let mut transport = super::transport(&conn);
         pulumi::delete(&mut Client::new(&conn, &mut transport), &req.urn, &req.id, &req.properties).map_err(error_out)
     }
 }

@@ -1,5 +1,9 @@
-//! The component's transport: an [`ApiRequest`] sent over wasi-http through
-//! the waki client. The only code that touches HTTP. Errors describe what
+//! The component's transport: an [`ApiRequest`] sent over
+//! `wasi:http/outgoing-handler` with the `wasi` crate's bindings. The only
+//! code that touches HTTP. It sets all three wasi-http timeouts (connect,
+//! first byte, between bytes) — the reason it talks to wasi-http directly
+//! rather than through waki 0.5, which exposes only the connect timeout — and
+//! it paces requests with the client-side rate limiter. Errors describe what
 //! happened without repeating a header or a body.
 
 use super::{RawResponse, Transport, TransportFailure};
@@ -7,12 +11,14 @@ use crate::ratelimit::RateLimiter;
 use crate::requests::{ApiRequest, Method};
 use std::sync::Mutex;
 use std::time::Duration;
-use waki::header::{HeaderName, HeaderValue};
-use waki::{Client, ErrorCode};
+use wasi::http::outgoing_handler;
+use wasi::http::types::{ErrorCode, Fields, IncomingBody, Method as WasiMethod, OutgoingBody, OutgoingRequest, RequestOptions, Scheme};
+use wasi::io::streams::StreamError;
 
 /// Sends over `wasi:http/outgoing-handler`, paced by the client-side rate limiter.
 pub struct WasiTransport {
     connect_timeout: Duration,
+    request_timeout: Duration,
     requests_per_second: u32,
 }
 
@@ -22,9 +28,10 @@ pub struct WasiTransport {
 static LIMITER: Mutex<Option<(u32, std::time::Instant, RateLimiter)>> = Mutex::new(None);
 
 impl WasiTransport {
-    /// A transport allowing `requests_per_second` (0: unpaced).
-    pub fn new(requests_per_second: u32) -> Self {
-        WasiTransport { connect_timeout: Duration::from_secs(10), requests_per_second }
+    /// A transport allowing `requests_per_second` (0: unpaced), giving up on
+    /// a response that has not started (or stalls) for `request_timeout`.
+    pub fn new(requests_per_second: u32, request_timeout: Duration) -> Self {
+        WasiTransport { connect_timeout: Duration::from_secs(10).min(request_timeout), request_timeout, requests_per_second }
     }
 
     fn pace(&mut self) {
@@ -46,7 +53,7 @@ impl WasiTransport {
 
 impl Default for WasiTransport {
     fn default() -> Self {
-        WasiTransport::new(4)
+        WasiTransport::new(4, Duration::from_secs(30))
     }
 }
 
@@ -61,81 +68,140 @@ impl Transport for WasiTransport {
 
     fn send(&mut self, base_url: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure> {
         self.pace();
-        let method = match request.method {
-            Method::Get => waki::Method::Get,
-            Method::Post => waki::Method::Post,
-            Method::Put => waki::Method::Put,
-            Method::Delete => waki::Method::Delete,
-        };
+        let what = format!("{} {}", request.method.as_str(), request.path);
+        let not_sent = |why: &str| TransportFailure { message: format!("{what}: {why}"), maybe_sent: false, retryable: false };
         let url = request.url(base_url);
-        let mut builder = Client::new().request(method, &url).connect_timeout(self.connect_timeout);
-        for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| not_sent(format!("invalid header name {name:?}")))?;
-            let value = HeaderValue::from_str(value.expose())
-                .map_err(|_| not_sent(format!("the {name} header holds characters HTTP does not allow")))?;
-            builder = builder.header(name, value);
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| not_sent("the base URL has no scheme"))?;
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let headers: Vec<(String, Vec<u8>)> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.expose().as_bytes().to_vec())).collect();
+        let fields = Fields::from_list(&headers).map_err(|_| not_sent("a header holds characters HTTP does not allow"))?;
+        let outgoing = OutgoingRequest::new(fields);
+        let method = match request.method {
+            Method::Get => WasiMethod::Get,
+            Method::Post => WasiMethod::Post,
+            Method::Put => WasiMethod::Put,
+            Method::Delete => WasiMethod::Delete,
+        };
+        let scheme = match scheme {
+            "https" => Scheme::Https,
+            "http" => Scheme::Http,
+            _ => return Err(not_sent("unsupported URL scheme")),
+        };
+        let set = outgoing.set_method(&method).is_ok()
+            && outgoing.set_scheme(Some(&scheme)).is_ok()
+            && outgoing.set_authority(Some(authority)).is_ok()
+            && outgoing.set_path_with_query(Some(path)).is_ok();
+        if !set {
+            return Err(not_sent("the URL is not valid"));
         }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.to_string());
+        let body = outgoing.body().map_err(|_| not_sent("no request body"))?;
+        let options = RequestOptions::new();
+        let nanos = |d: Duration| d.as_nanos().min(u128::from(u64::MAX)) as u64;
+        let _ = options.set_connect_timeout(Some(nanos(self.connect_timeout)));
+        let _ = options.set_first_byte_timeout(Some(nanos(self.request_timeout)));
+        let _ = options.set_between_bytes_timeout(Some(nanos(self.request_timeout)));
+        let future = outgoing_handler::handle(outgoing, Some(options)).map_err(|code| failure(&what, &code))?;
+        if let Some(json) = &request.body {
+            let bytes = json.to_string().into_bytes();
+            let stream = body.write().map_err(|_| not_sent("the request body could not be opened"))?;
+            for chunk in bytes.chunks(4096) {
+                if stream.blocking_write_and_flush(chunk).is_err() {
+                    drop(stream);
+                    return Err(self.settle(&what, future));
+                }
+            }
+            drop(stream);
         }
-        let response = builder.send().map_err(|e| failure(e, request))?;
-        let status = response.status_code();
+        if OutgoingBody::finish(body, None).is_err() {
+            return Err(self.settle(&what, future));
+        }
+        let response = match wait(&future) {
+            Ok(r) => r,
+            Err(code) => return Err(failure(&what, &code)),
+        };
+        let status = response.status();
         let headers = response
             .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .entries()
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), String::from_utf8_lossy(&v).into_owned()))
             .collect();
-        let body = response.body().map_err(|_| TransportFailure {
-            message: format!("{} {}: the connection closed while reading the response body", request.method.as_str(), request.path),
-            maybe_sent: true,
-            retryable: true,
-        })?;
-        Ok(RawResponse { status, headers, body })
+        let lost = || TransportFailure { message: format!("{what}: the connection closed while reading the response body"), maybe_sent: true, retryable: true };
+        let incoming = response.consume().map_err(|_| lost())?;
+        let stream = incoming.stream().map_err(|_| lost())?;
+        let mut bytes = Vec::new();
+        loop {
+            match stream.blocking_read(64 * 1024) {
+                Ok(chunk) => bytes.extend_from_slice(&chunk),
+                Err(StreamError::Closed) => break,
+                Err(StreamError::LastOperationFailed(_)) => {
+                    drop(stream);
+                    return Err(lost());
+                }
+            }
+        }
+        drop(stream);
+        let _ = IncomingBody::finish(incoming);
+        Ok(RawResponse { status, headers, body: bytes })
     }
 
     fn sleep_ms(&mut self, ms: u64) {
-        // std's sleep on wasip2 blocks on a wasi:clocks pollable, not a busy loop.
+        // Blocks on a wasi:clocks pollable (std's sleep on wasip2), not a busy loop.
         std::thread::sleep(Duration::from_millis(ms));
     }
 }
 
-fn not_sent(message: String) -> TransportFailure {
-    TransportFailure { message, maybe_sent: false, retryable: false }
+impl WasiTransport {
+    /// After a failed body write: the response future carries the real reason.
+    fn settle(&self, what: &str, future: wasi::http::types::FutureIncomingResponse) -> TransportFailure {
+        match wait(&future) {
+            Err(code) => failure(what, &code),
+            Ok(_) => TransportFailure { message: format!("{what}: the request body could not be sent"), maybe_sent: true, retryable: true },
+        }
+    }
+}
+
+/// Blocks on the response future's pollable until it resolves.
+fn wait(future: &wasi::http::types::FutureIncomingResponse) -> Result<wasi::http::types::IncomingResponse, ErrorCode> {
+    loop {
+        match future.get() {
+            Some(Ok(result)) => return result,
+            Some(Err(())) => return Err(ErrorCode::InternalError(Some("the response was already taken".into()))),
+            None => future.subscribe().block(),
+        }
+    }
 }
 
 /// Whether the request may have reached the server decides if a create can
 /// be retried; only failures before any byte left count as "not sent".
-fn failure(error: anyhow::Error, request: &ApiRequest) -> TransportFailure {
-    let what = format!("{} {}", request.method.as_str(), request.path);
-    match error.downcast_ref::<ErrorCode>() {
-        Some(code) => {
-            let maybe_sent = !matches!(
-                code,
-                ErrorCode::DnsTimeout
-                    | ErrorCode::DnsError(_)
-                    | ErrorCode::DestinationNotFound
-                    | ErrorCode::DestinationUnavailable
-                    | ErrorCode::DestinationIpProhibited
-                    | ErrorCode::DestinationIpUnroutable
-                    | ErrorCode::ConnectionRefused
-                    | ErrorCode::ConnectionTimeout
-                    | ErrorCode::TlsProtocolError
-                    | ErrorCode::TlsCertificateError
-                    | ErrorCode::HttpRequestDenied
-                    | ErrorCode::HttpRequestUriInvalid
-            );
-            let why = match code {
-                ErrorCode::HttpRequestDenied => "refused by the host's outgoing-request policy".to_string(),
-                ErrorCode::ConnectionRefused => "connection refused".to_string(),
-                ErrorCode::ConnectionTerminated => "the connection was closed before a response".to_string(),
-                ErrorCode::HttpResponseIncomplete => "the response was incomplete".to_string(),
-                other => format!("{other:?}"),
-            };
-            let retryable = !matches!(code, ErrorCode::HttpRequestDenied | ErrorCode::HttpRequestUriInvalid);
-            TransportFailure { message: format!("{what}: {why}"), maybe_sent, retryable }
-        }
-        // Not an HTTP error code: a local stream failure while writing the
-        // request; the server may have seen part of it.
-        None => TransportFailure { message: format!("{what}: {error}"), maybe_sent: true, retryable: true },
-    }
+fn failure(what: &str, code: &ErrorCode) -> TransportFailure {
+    let maybe_sent = !matches!(
+        code,
+        ErrorCode::DnsTimeout
+            | ErrorCode::DnsError(_)
+            | ErrorCode::DestinationNotFound
+            | ErrorCode::DestinationUnavailable
+            | ErrorCode::DestinationIpProhibited
+            | ErrorCode::DestinationIpUnroutable
+            | ErrorCode::ConnectionRefused
+            | ErrorCode::ConnectionTimeout
+            | ErrorCode::TlsProtocolError
+            | ErrorCode::TlsCertificateError
+            | ErrorCode::HttpRequestDenied
+            | ErrorCode::HttpRequestUriInvalid
+    );
+    let retryable = !matches!(code, ErrorCode::HttpRequestDenied | ErrorCode::HttpRequestUriInvalid);
+    let why = match code {
+        ErrorCode::HttpRequestDenied => "refused by the host's outgoing-request policy".to_string(),
+        ErrorCode::ConnectionRefused => "connection refused".to_string(),
+        ErrorCode::ConnectionTerminated => "the connection was closed before a response".to_string(),
+        ErrorCode::HttpResponseIncomplete => "the response was incomplete".to_string(),
+        ErrorCode::ConnectionReadTimeout => "timed out waiting for the response".to_string(),
+        ErrorCode::ConnectionTimeout => "timed out connecting".to_string(),
+        other => format!("{other:?}"),
+    };
+    TransportFailure { message: format!("{what}: {why}"), maybe_sent, retryable }
 }

@@ -37,6 +37,7 @@ fn run() -> Result<(), String> {
         credentials: wit::Credentials::ApiToken(DEFAULT_API_TOKEN.into()),
         retry: None,
         requests_per_second: None,
+        request_timeout_ms: None,
     };
     // The seed program: renew when within 30 days of expiry.
     let args = wit::TokenArgs {

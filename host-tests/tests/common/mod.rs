@@ -43,6 +43,7 @@ pub fn connection(base_url: &str, credentials: wit::Credentials) -> wit::Connect
         // Short backoffs: the retry tests wait for real on the guest's clock.
         retry: Some(wit::RetrySettings { max_attempts: 3, initial_backoff_ms: 10, max_backoff_ms: 50 }),
         requests_per_second: None,
+        request_timeout_ms: None,
     }
 }
 
