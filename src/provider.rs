@@ -24,6 +24,12 @@ enum Failure {
     Ambiguous(String),
 }
 
+/// A success whose body is not complete JSON (cut short on the way): for a
+/// create, the change may have been made; for the rest, worth another try.
+fn unreadable(resp: &RawResponse) -> bool {
+    (200..300).contains(&resp.status) && serde_json::from_slice::<serde::de::IgnoredAny>(&resp.body).is_err()
+}
+
 /// How far before the attempt a token's `created_at` may be and still count
 /// as made by it: server and client clocks are not perfectly in step.
 const CLOCK_SKEW_SECONDS: i64 = 30;
@@ -53,7 +59,8 @@ impl<'a, T: Transport> Client<'a, T> {
         loop {
             let outcome = self.transport.send(&self.conn.base_url, req);
             let retry_wait = match &outcome {
-                Ok(resp) if resp.status >= 500 && req.is_create() => None,
+                Ok(resp) if (resp.status >= 500 || unreadable(resp)) && req.is_create() => None,
+                Ok(resp) if unreadable(resp) => Some(None),
                 Ok(resp) if resp.status == 429 || resp.status >= 500 => {
                     Some(responses::retry_after_at(resp, self.transport.now()).map(|s| s.saturating_mul(1000)))
                 }
@@ -143,6 +150,7 @@ pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: b
     let request = requests::create(client.conn, &scope, &body);
     let cause = match client.send_raw(&request) {
         Ok(resp) if resp.status >= 500 => format!("POST {}: HTTP {}", request.path, resp.status),
+        Ok(resp) if unreadable(&resp) => format!("POST {}: HTTP {} with an answer cut short ({} bytes)", request.path, resp.status, resp.body.len()),
         Ok(resp) => {
             let token: ApiToken = responses::parse(&resp)?;
             if token.client_secret.is_none() {

@@ -164,7 +164,8 @@ fn non_envelope(resp: &RawResponse) -> Error {
         return Error::RateLimited { retry_after_seconds: retry_after(resp), message: failure.message };
     }
     if (200..300).contains(&resp.status) {
-        return Error::Internal(format!("HTTP {}: {}", failure.status, failure.message));
+        // A success whose body was cut short or replaced: the API's answer is unusable.
+        return Error::Api(failure);
     }
     classify(resp, failure)
 }

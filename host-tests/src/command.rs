@@ -50,7 +50,11 @@ pub struct Outcome {
 impl CommandHarness {
     /// Compiles the component and links WASI and wasi-http for `wasi:cli/run`.
     pub fn load(path: &std::path::Path) -> wasmtime::Result<CommandHarness> {
-        let engine = Engine::default();
+        // Epoch interruption lets a test kill a run at an exact moment, as a
+        // `kill -9` would (see [`CommandHarness::run_until_killed`]).
+        let mut config = wasmtime::Config::new();
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config)?;
         let component = Component::from_file(&engine, path)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
@@ -61,6 +65,38 @@ impl CommandHarness {
 
     /// Runs the command once, in a fresh instance.
     pub fn run(&self, inv: &Invocation) -> wasmtime::Result<Outcome> {
+        self.run_inner(inv, None)
+    }
+
+    /// Runs the command, and kills it (a trap at its next instruction, like
+    /// `kill -9`: no cleanup, no state saved) as soon as `kill_when` returns
+    /// true, checked every millisecond from another thread. Returns `None`
+    /// when it was killed, or the outcome if it finished first.
+    pub fn run_until_killed(&self, inv: &Invocation, kill_when: impl Fn() -> bool + Send + 'static) -> wasmtime::Result<Option<Outcome>> {
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watcher = {
+            let (engine, done) = (self.engine.clone(), done.clone());
+            std::thread::spawn(move || {
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    if kill_when() {
+                        engine.increment_epoch();
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            })
+        };
+        let result = self.run_inner(inv, Some(()));
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = watcher.join();
+        match result {
+            Ok(outcome) => Ok(Some(outcome)),
+            Err(e) if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn run_inner(&self, inv: &Invocation, killable: Option<()>) -> wasmtime::Result<Outcome> {
         let stdout = MemoryOutputPipe::new(1 << 20);
         let stderr = MemoryOutputPipe::new(1 << 20);
         let mut argv = vec!["access-service-token".to_string()];
@@ -81,6 +117,9 @@ impl CommandHarness {
             hooks: EgressPolicy { allowed_origin: origin_of(&inv.allowed_origin), refused: Arc::new(Mutex::new(Vec::new())) },
         };
         let mut store = Store::new(&self.engine, state);
+        // Any epoch increment kills a killable run; others never notice one.
+        store.set_epoch_deadline(if killable.is_some() { 1 } else { u64::MAX / 2 });
+        store.epoch_deadline_trap();
         let command = self.pre.instantiate(&mut store)?;
         let status = match command.wasi_cli_run().call_run(&mut store) {
             Ok(Ok(())) => 0,

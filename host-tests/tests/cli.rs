@@ -6,83 +6,11 @@
 mod common;
 
 use chrono::TimeDelta;
-use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, Fault, FaultKind, Scope, DEFAULT_API_TOKEN};
+use cloudflare_emulator::{Fault, FaultKind, Scope};
+use common::cli::{Cli, SEED};
 use common::*;
-use host_tests::command::{CommandHarness, Invocation, Outcome};
+use host_tests::command::Outcome;
 use serde_json::Value;
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
-fn command() -> &'static CommandHarness {
-    static H: OnceLock<CommandHarness> = OnceLock::new();
-    H.get_or_init(|| CommandHarness::load(&host_tests::component_path()).expect("load the component as a command"))
-}
-
-const SEED: &str = include_str!("../../examples/seed-program.yaml");
-
-/// A working directory with a program, an emulator, and a shared clock.
-struct Cli {
-    emu: Emulator,
-    clock: Clock,
-    dir: PathBuf,
-}
-
-impl Cli {
-    fn new(program: &str) -> Cli {
-        let clock = Clock::fixed(chrono::DateTime::parse_from_rfc3339(START).unwrap().with_timezone(&chrono::Utc));
-        let emu = Emulator::start(EmulatorConfig { clock: clock.clone(), seed: Some(11), ..EmulatorConfig::default() }).unwrap();
-        let dir = std::env::temp_dir().join(format!("cli-test-{}-{}", std::process::id(), emu.addr().port()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("Pulumi.yaml"), program).unwrap();
-        Cli { emu, clock, dir }
-    }
-
-    fn env(&self) -> Vec<(String, String)> {
-        vec![
-            ("CLOUDFLARE_API_TOKEN".into(), DEFAULT_API_TOKEN.into()),
-            ("CLOUDFLARE_BASE_URL".into(), self.emu.base_url()),
-        ]
-    }
-
-    fn run_with(&self, args: &[&str], env: Vec<(String, String)>, stdin: &str) -> Outcome {
-        command()
-            .run(&Invocation {
-                args: args.iter().map(|s| s.to_string()).collect(),
-                env,
-                dir: self.dir.clone(),
-                stdin: stdin.into(),
-                allowed_origin: self.emu.base_url(),
-                clock: self.clock.clone(),
-            })
-            .expect("the command ran without trapping")
-    }
-
-    fn ok(&self, args: &[&str]) -> Outcome {
-        let out = self.run_with(args, self.env(), "");
-        assert_eq!(out.status, 0, "{args:?} failed:\n{}\n{}", out.stdout, out.stderr);
-        out
-    }
-
-    fn fails(&self, args: &[&str]) -> Outcome {
-        let out = self.run_with(args, self.env(), "");
-        assert_ne!(out.status, 0, "{args:?} should fail:\n{}", out.stdout);
-        out
-    }
-
-    fn state(&self) -> Value {
-        serde_json::from_str(&std::fs::read_to_string(self.dir.join("access-tokens.state.json")).unwrap()).unwrap()
-    }
-
-    fn write_program(&self, text: &str) {
-        std::fs::write(self.dir.join("Pulumi.yaml"), text).unwrap();
-    }
-}
-
-impl Drop for Cli {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 #[test]
 fn the_seed_program_verbatim_through_its_whole_life() {

@@ -36,7 +36,10 @@ pub(crate) fn classify(file: &InputFile, forced: Option<InputKind>) -> Result<(I
         None => match super::yaml::read(&file.text) {
             Ok(v) if is_program(&v) => Some(InputKind::Program),
             // Aliases and tags are beyond the small reader, not beyond programs.
-            _ => crate::program::parse(&file.name, &file.text).is_ok().then_some(InputKind::Program),
+            // A stack settings file (`config:` only) parses too, but declares nothing.
+            _ => crate::program::parse(&file.name, &file.text)
+                .is_ok_and(|p| p.runtime.is_some() || !p.resources.is_empty())
+                .then_some(InputKind::Program),
         },
     };
     match kind {
@@ -47,7 +50,7 @@ pub(crate) fn classify(file: &InputFile, forced: Option<InputKind>) -> Result<(I
 
 /// The error for a file of no known kind: names the file and every kind.
 fn unknown_kind(file: &InputFile) -> Error {
-    let kinds: Vec<String> = InputKind::ALL.iter().map(|k| format!("{} ({})", k.describe(), k.id())).collect();
+    let kinds: Vec<String> = InputKind::ALL.iter().map(|k| format!("{}: {}", k.id(), k.describe())).collect();
     Error::invalid(&file.name, format!("is not a file this check reads; expected one of: {}", kinds.join("; ")))
 }
 

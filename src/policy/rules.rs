@@ -119,7 +119,7 @@ pub const RULES: &[Rule] = &[
         id: NEVER_RENEWED,
         name: "NeverRenewed",
         default_level: Level::Advisory,
-        summary: "The token expires but minDaysForRenewal is 0 or absent, so nothing renews it.",
+        summary: "The token expires but minDaysForRenewal is 0 (or less) or absent, so nothing renews it.",
         help: "With minDaysForRenewal 0 (the default) or absent, no tool renews the token: it lapses at expires_at. Set minDaysForRenewal (for example 30) where the provider supports it, or plan a rotation; Terraform v5 and Pulumi v6 dropped renewal altogether.",
     },
     Rule {
@@ -238,7 +238,7 @@ pub fn evaluate(rule: &Rule, token: &Token, within_days: u32, now: DateTime<Utc>
                 Field::Absent => 0,
                 Field::Unknown => return None,
             };
-            if days != 0 || lifetime(token)? == Lifetime::Forever {
+            if days > 0 || lifetime(token)? == Lifetime::Forever {
                 return None;
             }
             let when = match &token.expires_at {
@@ -246,7 +246,8 @@ pub fn evaluate(rule: &Rule, token: &Token, within_days: u32, now: DateTime<Utc>
                 _ => "it lapses when its duration runs out".to_string(),
             };
             let p = prop(k, "minDaysForRenewal");
-            Some(format!("{p} is 0 or not set, so nothing renews this token and {when}; set {p} or plan a rotation (Terraform v5 / Pulumi v6 never renew)"))
+            let is = if token.min_days_for_renewal.is_set() { format!("is {days}") } else { "is not set".into() };
+            Some(format!("{p} {is}, so nothing renews this token and {when}; set {p} or plan a rotation (Terraform v5 / Pulumi v6 never renew)"))
         }
         RENEWAL_WINDOW_TOO_LONG => {
             let days = *token.min_days_for_renewal.known()?;

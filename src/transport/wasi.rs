@@ -199,6 +199,7 @@ fn failure(what: &str, code: &ErrorCode) -> TransportFailure {
         ErrorCode::ConnectionRefused => "connection refused".to_string(),
         ErrorCode::ConnectionTerminated => "the connection was closed before a response".to_string(),
         ErrorCode::HttpResponseIncomplete => "the response was incomplete".to_string(),
+        ErrorCode::HttpProtocolError => "the connection closed without a valid HTTP response".to_string(),
         ErrorCode::ConnectionReadTimeout => "timed out waiting for the response".to_string(),
         ErrorCode::ConnectionTimeout => "timed out connecting".to_string(),
         other => format!("{other:?}"),

@@ -9,6 +9,8 @@ use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
 use host_tests::harness::{wit, Harness, Session, SessionConfig};
 use std::sync::OnceLock;
 
+pub mod cli;
+
 pub const ACCOUNT: &str = "f037e56e89293a057740de681ac9abbe";
 pub const ACCOUNT_2: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 pub const ZONE: &str = "0da42c8d2132a9ddaf714f9e7c920711";

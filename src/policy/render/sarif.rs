@@ -56,7 +56,7 @@ pub fn value(report: &Report) -> Value {
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.help},
-                "help": {"text": format!("{} Level in this run: {level} (default {}); set it with a policy file or --rule {}=<mandatory|advisory|disabled>.", r.help, r.default_level, r.id)},
+                "help": {"text": format!("{} Level in this run: {level} (default {}); change it in a policy file (rules: {{{}: <mandatory|advisory|disabled>}}) or with the override {}=<level>.", r.help, r.default_level, r.id, r.id)},
                 "defaultConfiguration": {"level": level.sarif()},
             })
         })
