@@ -34,6 +34,8 @@ pub struct Invocation {
     pub allowed_origin: String,
     /// The guest's wall clock.
     pub clock: Clock,
+    /// Preopen the directory read-only.
+    pub read_only: bool,
 }
 
 /// What an invocation did.
@@ -50,6 +52,17 @@ pub struct Outcome {
 impl CommandHarness {
     /// Compiles the component and links WASI and wasi-http for `wasi:cli/run`.
     pub fn load(path: &std::path::Path) -> wasmtime::Result<CommandHarness> {
+        Self::load_with(path, true)
+    }
+
+    /// The policy sandbox: WASI without wasi-http. The component's HTTP
+    /// imports are linked to traps, so any attempt to reach a network kills
+    /// the run instead of making a call.
+    pub fn load_without_http(path: &std::path::Path) -> wasmtime::Result<CommandHarness> {
+        Self::load_with(path, false)
+    }
+
+    fn load_with(path: &std::path::Path, http: bool) -> wasmtime::Result<CommandHarness> {
         // Epoch interruption lets a test kill a run at an exact moment, as a
         // `kill -9` would (see [`CommandHarness::run_until_killed`]).
         let mut config = wasmtime::Config::new();
@@ -58,7 +71,11 @@ impl CommandHarness {
         let component = Component::from_file(&engine, path)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        if http {
+            wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        } else {
+            crate::sandbox::stub_http_as_traps(&mut linker, &engine, &component)?;
+        }
         let pre = CommandPre::new(linker.instantiate_pre(&component)?)?;
         Ok(CommandHarness { engine, pre })
     }
@@ -104,7 +121,7 @@ impl CommandHarness {
         let wasi = WasiCtx::builder()
             .args(&argv)
             .envs(&inv.env)
-            .preopened_dir(&inv.dir, ".", FsPerms::ReadWrite)?
+            .preopened_dir(&inv.dir, ".", if inv.read_only { FsPerms::ReadOnly } else { FsPerms::ReadWrite })?
             .stdin(MemoryInputPipe::new(inv.stdin.clone().into_bytes()))
             .stdout(stdout.clone())
             .stderr(stderr.clone())

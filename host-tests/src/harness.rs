@@ -21,6 +21,8 @@ wasmtime::component::bindgen!({
 pub use cloudflare::access_service_token::types as wit;
 /// The `pulumi` interface's request and response records.
 pub use exports::cloudflare::access_service_token::pulumi as pulumi_wit;
+/// The `policy` interface's records.
+pub use exports::cloudflare::access_service_token::policy as policy_wit;
 
 /// The component compiled, linked and pre-instantiated once; every session
 /// instantiates from the same `InstancePre`.
@@ -42,11 +44,24 @@ pub struct SessionConfig {
 impl Harness {
     /// Compiles the component at `path` and links WASI and wasi-http.
     pub fn load(path: &Path) -> wasmtime::Result<Harness> {
+        Self::load_with(path, true)
+    }
+
+    /// The policy sandbox: no wasi-http (its imports trap if ever called).
+    pub fn load_without_http(path: &Path) -> wasmtime::Result<Harness> {
+        Self::load_with(path, false)
+    }
+
+    fn load_with(path: &Path, http: bool) -> wasmtime::Result<Harness> {
         let engine = Engine::new(&Config::new())?;
         let component = Component::from_file(&engine, path)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        if http {
+            wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        } else {
+            crate::sandbox::stub_http_as_traps(&mut linker, &engine, &component)?;
+        }
         let pre = ProviderComponentPre::new(linker.instantiate_pre(&component)?)?;
         Ok(Harness { engine, pre })
     }
@@ -272,5 +287,11 @@ impl Session {
     pub fn pulumi_delete(&mut self, conn: &wit::Connection, req: &pulumi_wit::DeleteRequest) -> Call<()> {
         let f = self.instance.cloudflare_access_service_token_pulumi();
         f.call_delete(&mut self.store, conn, req)
+    }
+
+    /// `policy.scan`.
+    pub fn policy_scan(&mut self, files: &[policy_wit::InputFile], settings: &policy_wit::Settings, format: policy_wit::ReportFormat) -> Call<policy_wit::Report> {
+        let f = self.instance.cloudflare_access_service_token_policy();
+        f.call_scan(&mut self.store, files, settings, format)
     }
 }

@@ -5,6 +5,7 @@
 pub mod command;
 pub mod engine;
 pub mod harness;
+pub mod sandbox;
 
 /// The component built by this crate's build script (or the file named by
 /// `ACCESS_SERVICE_TOKEN_WASM` at build time).

@@ -14,8 +14,13 @@ fn the_component_exports_the_versioned_provider_interface() {
     names.sort();
     assert_eq!(
         names,
-        ["cloudflare:access-service-token/provider@0.1.0", "cloudflare:access-service-token/pulumi@0.1.0", "wasi:cli/run@0.2.6"],
-        "one artifact: the typed provider, the Pulumi protocol, and the command"
+        [
+            "cloudflare:access-service-token/policy@0.1.0",
+            "cloudflare:access-service-token/provider@0.1.0",
+            "cloudflare:access-service-token/pulumi@0.1.0",
+            "wasi:cli/run@0.2.6"
+        ],
+        "one artifact: the typed provider, the Pulumi protocol, the policy checks, and the command"
     );
     let functions = |name: &str| {
         let (_, item) = exports.iter().find(|(n, _)| n == name).unwrap();
@@ -28,6 +33,7 @@ fn the_component_exports_the_versioned_provider_interface() {
     assert_eq!(functions("cloudflare:access-service-token/provider@0.1.0"), ["check", "create", "delete", "diff", "get", "import", "read", "rotate", "update"]);
     assert_eq!(functions("cloudflare:access-service-token/pulumi@0.1.0"), ["check", "create", "delete", "diff", "read", "update"]);
     assert_eq!(functions("wasi:cli/run@0.2.6"), ["run"]);
+    assert_eq!(functions("cloudflare:access-service-token/policy@0.1.0"), ["scan"]);
     // It imports wasi:http's outgoing handler for its calls (the filesystem is
     // for the command's program and state), and no sockets.
     let imports: Vec<String> = ty.imports(&engine).map(|(n, _)| n.to_string()).collect();

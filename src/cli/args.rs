@@ -24,6 +24,8 @@ pub enum Verb {
     Rotate(String),
     /// Program outputs.
     Outputs,
+    /// Policy checks over state and program files (no network, no credentials).
+    Policy(Vec<String>),
     /// Usage.
     Help,
 }
@@ -51,6 +53,18 @@ pub struct Args {
     pub previous_expires_at: Option<String>,
     /// `--help` was given with a verb: print that verb's help.
     pub help: bool,
+    /// `--format` (policy: text, json, sarif, github).
+    pub format: Option<String>,
+    /// `--format-in` (policy: force the input kind).
+    pub format_in: Option<String>,
+    /// `--rule id=level` (policy, repeatable).
+    pub rules: Vec<String>,
+    /// `--expires-within-days` (policy).
+    pub expires_within_days: Option<String>,
+    /// `--policy FILE` (policy settings file).
+    pub policy: Option<String>,
+    /// `--now` (policy: the time to judge expiry at, RFC 3339).
+    pub now: Option<String>,
 }
 
 /// Usage of the whole command.
@@ -69,6 +83,8 @@ Commands:
                         (<account_id>/<token_id>, accounts/<account_id>/<token_id>, zones/<zone_id>/<token_id>)
   rotate <name>         issue a new client secret for resource <name> now
   outputs               print the program's outputs from the state
+  policy <file>...      check Pulumi exports, Terraform state/plan JSON, this tool's state or
+                        programs for expiring, never-renewed or leaking tokens (no network)
 
 Global options:
   -f, --file <path>       the program (default: Pulumi.yaml, Pulumi.yml or Pulumi.json)
@@ -83,6 +99,36 @@ Environment:
 Exit status: 0 on success, 1 on any failure.
 ";
 
+/// Help of the policy verb.
+pub const POLICY_HELP: &str = "\
+Usage: policy <file>... [--format text|json|sarif|github] [--format-in <kind>]
+              [--rule <id>=<mandatory|advisory|disabled>]... [--expires-within-days N]
+              [--policy <file>] [--now <RFC 3339>]
+
+Scans Pulumi stack exports (v3, v4), Terraform state v4, `terraform show -json`
+state and plan output, this tool's state file and programs for access service
+tokens that are expired, expire soon, are never renewed, renew on every run,
+never expire, keep their secret in plain text, or name both or neither scope.
+Reads only the files given; needs no network, no environment, no credentials.
+
+  --format          text (default; ends with `N passed, N failed`), json, sarif, github
+  --format-in       force the input kind: pulumi-export, terraform-state,
+                    terraform-show-state, terraform-plan, local-state, program
+  --rule id=level   change a rule's level (repeatable); see the rules below
+  --expires-within-days N   the expires-soon window (default 30)
+  --policy FILE     a YAML or JSON file: {rules: {id: level}, expiresWithinDays: N}
+  --now T           judge expiry at T instead of the wall clock (reproducible runs)
+
+Rules (default level): expired (mandatory), expires-soon (mandatory),
+never-renewed (advisory), renewal-window-too-long (advisory), non-expiring
+(disabled), plaintext-secret (advisory), scope-conflict (mandatory),
+scope-missing (mandatory).
+
+Exit status: 0 when no mandatory rule failed, 1 otherwise — and 1 for a usage
+error too (a WASI command's exit code reaches the shell only as 0 or 1): tell
+them apart by the output (a report, or a line starting with `error:`).
+";
+
 /// Help of one verb.
 pub fn verb_help(verb: &Verb) -> &'static str {
     match verb {
@@ -94,6 +140,7 @@ pub fn verb_help(verb: &Verb) -> &'static str {
         Verb::Import(..) => "Usage: import <name> <id>\n\nAdopts an existing token as resource <name> of the program. <id> is\n<account_id>/<token_id>, accounts/<account_id>/<token_id> or zones/<zone_id>/<token_id>.\nCloudflare never returns a secret again: run `rotate <name>` to obtain one.\n",
         Verb::Rotate(_) => "Usage: rotate <name> [--previous-expires-at <RFC 3339>]\n\nIssues a new client secret for resource <name> (the client id stays) and\nstores it. --previous-expires-at keeps the old secret working until then.\n",
         Verb::Outputs => "Usage: outputs [--show-secrets] [--json]\n\nPrints the program's outputs from the state; secrets as [secret] unless\n--show-secrets.\n",
+        Verb::Policy(_) => POLICY_HELP,
         Verb::Help => USAGE,
     }
 }
@@ -111,6 +158,12 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
         show_secrets: false,
         previous_expires_at: None,
         help: false,
+        format: None,
+        format_in: None,
+        rules: Vec::new(),
+        expires_within_days: None,
+        policy: None,
+        now: None,
     };
     let mut verb: Option<String> = None;
     let mut positional = Vec::new();
@@ -136,6 +189,12 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
             "--json" => out.json = true,
             "--show-secrets" => out.show_secrets = true,
             "--previous-expires-at" => out.previous_expires_at = Some(value("--previous-expires-at")?),
+            "--format" => out.format = Some(value("--format")?),
+            "--format-in" => out.format_in = Some(value("--format-in")?),
+            "--rule" => out.rules.push(value("--rule")?),
+            "--expires-within-days" => out.expires_within_days = Some(value("--expires-within-days")?),
+            "--policy" => out.policy = Some(value("--policy")?),
+            "--now" => out.now = Some(value("--now")?),
             f if f.starts_with('-') && f.len() > 1 => return Err(bad(format!("unknown option {f}; see --help"))),
             _ if verb.is_none() => verb = Some(arg.clone()),
             _ => positional.push(arg.clone()),
@@ -166,9 +225,16 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
             need(1, "rotate <name>")?;
             Verb::Rotate(positional[0].clone())
         }
-        Some(other) => return Err(bad(format!("unknown command {other:?}; commands are check, preview, up, refresh, destroy, import, rotate, outputs"))),
+        Some("policy") if out.help => Verb::Policy(vec![]),
+        Some("policy") => {
+            if positional.is_empty() {
+                return Err(bad("expected `policy <file>...`: name at least one file to check".into()));
+            }
+            Verb::Policy(std::mem::take(&mut positional))
+        }
+        Some(other) => return Err(bad(format!("unknown command {other:?}; commands are check, preview, up, refresh, destroy, import, rotate, outputs, policy"))),
     };
-    if !matches!(out.verb, Verb::Import(..) | Verb::Rotate(_)) && !positional.is_empty() {
+    if !matches!(out.verb, Verb::Import(..) | Verb::Rotate(_) | Verb::Policy(_)) && !positional.is_empty() {
         return Err(bad(format!("unexpected argument {:?}", positional[0])));
     }
     Ok(out)

@@ -129,6 +129,9 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
     if args.verb == Verb::Help || args.help {
         return io.out.write_all(args::verb_help(&args.verb).as_bytes()).map_err(w);
     }
+    if let Verb::Policy(files) = &args.verb {
+        return policy(files, &args, now, io);
+    }
     let program = load_program(args.file.as_deref())?;
     let mut given = env::config_from_env(environment.get("PULUMI_CONFIG").map(String::as_str))?;
     given.extend(args.config.clone());
@@ -194,7 +197,7 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
                 Ok(())
             }
         }
-        Verb::Check | Verb::Help => Ok(()),
+        Verb::Check | Verb::Help | Verb::Policy(_) => Ok(()),
     }
 }
 
@@ -343,6 +346,47 @@ fn import<T: Transport>(
         read.id
     )
     .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The `policy` verb: reads only the files named, calls nothing.
+fn policy(files: &[String], args: &Args, now: DateTime<Utc>, io: &mut Io) -> Result<(), Error> {
+    use crate::policy::{self as p, InputFile};
+    let read = |path: &str| -> Result<InputFile, Error> {
+        let bytes = std::fs::read(path).map_err(|e| Error::invalid("files", format!("cannot read {path}: {e} (with `wasmtime run`, preopen its directory with --dir)")))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::invalid("files", format!("{path} is not UTF-8 text")))?;
+        Ok(InputFile::new(path, text))
+    };
+    let inputs = files.iter().map(|f| read(f)).collect::<Result<Vec<_>, _>>()?;
+    let now = match &args.now {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|e| Error::invalid("--now", format!("expected an RFC 3339 time such as 2026-12-01T00:00:00Z, found {t:?} ({e})")))?
+            .with_timezone(&Utc),
+        None => now,
+    };
+    let policy_file = args.policy.as_deref().map(read).transpose()?;
+    let mut overrides = args.rules.clone();
+    if let Some(days) = &args.expires_within_days {
+        overrides.push(format!("expiresWithinDays={days}"));
+    }
+    let settings = p::Settings::build(now, policy_file.as_ref(), &overrides)?;
+    let forced = args.format_in.as_deref().map(str::parse::<p::InputKind>).transpose()?;
+    let format = args.format.as_deref().map(str::parse::<p::Format>).transpose()?.unwrap_or(p::Format::Text);
+    let report = p::scan(&inputs, forced, &settings)?;
+    io.out.write_all(p::render(&report, format).as_bytes()).map_err(|e| Error::Internal(format!("cannot write output: {e}")))?;
+    if report.mandatory_failed() {
+        let _ = writeln!(io.err, "policy: {} mandatory check(s) failed", report.failed);
+        return Err(PolicyFailed.into());
+    }
+    Ok(())
+}
+
+/// A policy run whose report says it failed: the report is the message.
+struct PolicyFailed;
+
+impl From<PolicyFailed> for Error {
+    fn from(_: PolicyFailed) -> Error {
+        Error::invalid("policy", "mandatory rules failed; see the report above")
+    }
 }
 
 /// The program's outputs evaluated over the state as it is.

@@ -265,4 +265,5 @@ fn error_out(e: Error) -> wit::Error {
     }
 }
 
+mod policy;
 mod pulumi;

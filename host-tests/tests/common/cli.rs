@@ -53,6 +53,7 @@ impl Cli {
             stdin: stdin.into(),
             allowed_origin: self.emu.base_url(),
             clock: self.clock.clone(),
+            read_only: false,
         }
     }
 
