@@ -30,6 +30,7 @@ pub mod requests;
 pub mod responses;
 pub mod secret;
 pub mod state;
+pub mod state_crypto;
 pub mod transport;
 pub mod validate;
 

@@ -6,6 +6,8 @@
 //! new state, never half of one; the first write of a run keeps a backup.
 
 use crate::error::Error;
+use crate::secret::Secret;
+use crate::state_crypto::{Encryption, Sealer, PASSPHRASE_VAR};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -113,6 +115,11 @@ impl StateFile {
     pub fn parse(text: &str, path: &str) -> Result<StateFile, Error> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| Error::invalid("state", format!("{path} is not valid JSON ({e}); restore it from {path}.bak")))?;
+        Self::from_value(value, path)
+    }
+
+    /// A state from its parsed JSON.
+    pub fn from_value(value: Value, path: &str) -> Result<StateFile, Error> {
         let version = value.get("version").and_then(Value::as_u64).unwrap_or(0);
         if version != u64::from(VERSION) {
             return Err(Error::invalid("state", format!("{path} has format version {version}; this build reads version {VERSION}")));
@@ -132,12 +139,32 @@ impl StateFile {
 pub struct StateStore {
     path: PathBuf,
     backed_up: bool,
+    crypto: Option<Crypto>,
+}
+
+/// The passphrase, a source of randomness, and the key once derived.
+struct Crypto {
+    passphrase: Secret,
+    random: Box<dyn FnMut(&mut [u8])>,
+    sealer: Option<Sealer>,
 }
 
 impl StateStore {
-    /// A store at `path`.
+    /// A store at `path`; secrets are kept in plain text.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        StateStore { path: path.into(), backed_up: false }
+        StateStore { path: path.into(), backed_up: false, crypto: None }
+    }
+
+    /// Encrypts the secrets of the state with `passphrase` (see
+    /// [`crate::state_crypto`]); `random` fills salts and nonces.
+    pub fn with_passphrase(mut self, passphrase: Secret, random: Box<dyn FnMut(&mut [u8])>) -> Self {
+        self.crypto = Some(Crypto { passphrase, random, sealer: None });
+        self
+    }
+
+    /// True when the secrets are written in plain text (no passphrase).
+    pub fn plaintext(&self) -> bool {
+        self.crypto.is_none()
     }
 
     /// The path.
@@ -145,13 +172,26 @@ impl StateStore {
         &self.path
     }
 
-    /// Loads the state; a missing file is an empty state.
-    pub fn load(&self) -> Result<StateFile, Error> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => StateFile::parse(&text, &self.path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StateFile::new()),
-            Err(e) => Err(Error::invalid("state", format!("cannot read {}: {e}", self.path.display()))),
+    /// Loads the state, decrypting its secrets; a missing file is an empty state.
+    pub fn load(&mut self) -> Result<StateFile, Error> {
+        let path = self.path.display().to_string();
+        let text = match std::fs::read(&self.path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::invalid("state", format!("{path} is not UTF-8 text; restore it from {path}.bak")))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StateFile::new()),
+            Err(e) => return Err(Error::invalid("state", format!("cannot read {path}: {e}"))),
+        };
+        let mut value: Value = serde_json::from_str(&text)
+            .map_err(|e| Error::invalid("state", format!("{path} is not valid JSON ({e}); restore it from {path}.bak")))?;
+        if let Some(header) = value.as_object_mut().and_then(|o| o.remove("encryption")) {
+            let header: Encryption = serde_json::from_value(header).map_err(|e| Error::invalid("state", format!("{path}: damaged encryption header ({e})")))?;
+            let Some(crypto) = self.crypto.as_mut() else {
+                return Err(Error::invalid("state", format!("the secrets in {path} are encrypted: set {PASSPHRASE_VAR} to open them")));
+            };
+            let sealer = Sealer::open(&crypto.passphrase, &header, &path)?;
+            sealer.unseal(&mut value, &path)?;
+            crypto.sealer = Some(sealer);
         }
+        StateFile::from_value(value, &path)
     }
 
     /// Writes atomically; the first save of this store backs up the previous file.
@@ -163,8 +203,25 @@ impl StateStore {
             }
             self.backed_up = true;
         }
+        let text = match self.crypto.as_mut() {
+            None => state.to_text(),
+            Some(crypto) => {
+                if crypto.sealer.is_none() {
+                    crypto.sealer = Some(Sealer::create(&crypto.passphrase, &mut crypto.random)?);
+                }
+                let sealer = crypto.sealer.as_ref().ok_or_else(|| Error::Internal("no key".into()))?;
+                let mut value = serde_json::to_value(state).map_err(|e| Error::Internal(e.to_string()))?;
+                sealer.seal(&mut value, &mut crypto.random)?;
+                if let Some(o) = value.as_object_mut() {
+                    o.insert("encryption".into(), serde_json::to_value(&sealer.header).map_err(|e| Error::Internal(e.to_string()))?);
+                }
+                let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into());
+                text.push('\n');
+                text
+            }
+        };
         let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, state.to_text()).map_err(|e| io("cannot write next to", e))?;
+        std::fs::write(&tmp, text).map_err(|e| io("cannot write next to", e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| io("cannot replace", e))
     }
 }

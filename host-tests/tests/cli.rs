@@ -271,3 +271,43 @@ impl Lines for Outcome {
         self.stdout.lines().any(|l| l.trim() == needle)
     }
 }
+
+#[test]
+fn a_passphrase_encrypts_the_secrets_in_the_state() {
+    let cli = Cli::new(SEED);
+    let with = |pass: &str| {
+        let mut env = cli.env();
+        env.push(("ACCESS_TOKENS_PASSPHRASE".into(), pass.into()));
+        env
+    };
+    let out = cli.run_with(&["up", "--yes"], with("correct horse"), "");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("plain text"), "no warning with a passphrase");
+    let secret = cli.emu.tokens()[0].client_secret.clone();
+    let path = cli.dir.join("access-tokens.state.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains(&secret), "the secret is not in the file");
+    let state: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(state["encryption"]["kdf"], "argon2id");
+    assert!(state["resources"][0]["outputs"]["clientSecret"]["ciphertext"].is_string());
+
+    let shown = cli.run_with(&["outputs", "--show-secrets"], with("correct horse"), "");
+    assert_eq!(shown.status, 0, "{}", shown.stderr);
+    let preview = cli.run_with(&["preview"], with("correct horse"), "");
+    assert!(preview.stdout.contains("no changes"), "{}", preview.stdout);
+
+    let wrong = cli.run_with(&["up", "--yes"], with("wrong horse"), "");
+    assert_eq!(wrong.status, 1);
+    assert!(wrong.stderr.contains("wrong passphrase for access-tokens.state.json"), "{}", wrong.stderr);
+    let none = cli.run_with(&["preview"], cli.env(), "");
+    assert!(none.stderr.contains("are encrypted: set ACCESS_TOKENS_PASSPHRASE"), "{}", none.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "a failed open leaves the state untouched");
+}
+
+#[test]
+fn without_a_passphrase_the_cli_warns_once_that_secrets_are_in_plain_text() {
+    let cli = Cli::new(SEED);
+    let out = cli.ok(&["up", "--yes"]);
+    assert_eq!(out.stderr.matches("stored in plain text").count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("ACCESS_TOKENS_PASSPHRASE"));
+}

@@ -140,7 +140,23 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
         return check(&program, &config, io);
     }
     let mut store = StateStore::new(args.state.clone().unwrap_or_else(|| state::DEFAULT_PATH.to_string()));
+    if let Some(passphrase) = environment.get(crate::state_crypto::PASSPHRASE_VAR).filter(|p| !p.is_empty()) {
+        // Salts and nonces from the system's randomness: wasi:random in the
+        // component. Checked once here, so the closure cannot meet a failure.
+        getrandom::fill(&mut [0u8; 16]).map_err(|e| Error::Internal(format!("no source of randomness for the state's encryption: {e}")))?;
+        let random = |buf: &mut [u8]| getrandom::fill(buf).expect("randomness was available a moment ago");
+        store = store.with_passphrase(Secret::new(passphrase.clone()), Box::new(random));
+    }
     let mut state = store.load()?;
+    let mutating = !matches!(args.verb, Verb::Preview | Verb::Outputs);
+    if store.plaintext() && mutating {
+        let _ = writeln!(
+            io.err,
+            "warning: client secrets in {} are stored in plain text; set {} to encrypt them",
+            store.path().display(),
+            crate::state_crypto::PASSPHRASE_VAR
+        );
+    }
     let mut calls = Calls { conn: connection(environment), transport };
     if !state.pending.is_empty() && args.verb != Verb::Outputs {
         // An earlier run was interrupted: learn what its calls did first.
