@@ -225,13 +225,37 @@ pub fn read<T: Transport>(client: &mut Client<T>, state: &TokenState) -> Result<
         Err(Error::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e),
     };
+    Ok(Some(merge_live(state, token)))
+}
+
+/// A state brought up to date from the live token: name, expiry and secret
+/// version from Cloudflare (drift shows in the next diff), the secret carried
+/// over (Cloudflare never returns it again).
+pub fn merge_live(state: &TokenState, token: ApiToken) -> TokenState {
     let mut args = state.args.clone();
     args.name = token.name.clone();
     if args.duration.is_some() && token.duration.is_some() {
         args.duration = token.duration.clone();
     }
     args.client_secret_version = token.client_secret_version.or(args.client_secret_version);
-    Ok(Some(state_from(token, args, state.client_secret.clone())))
+    state_from(token, args, state.client_secret.clone())
+}
+
+/// Every token of a scope, a page of 1000 at a time: ⌈N/1000⌉ calls when
+/// the API reports its page count (one more only when it does not).
+pub fn list_all<T: Transport>(client: &mut Client<T>, scope: &Scope) -> Result<Vec<ApiToken>, Error> {
+    let mut all = Vec::new();
+    for page in 1..=10_000u32 {
+        let resp = client.send(&requests::list(client.conn, scope, page, 1000, None))?;
+        let (tokens, info): (Vec<ApiToken>, _) = responses::parse_with_info(&resp)?;
+        let count = tokens.len();
+        all.extend(tokens);
+        let last_page = info.and_then(|i| i.total_pages).is_some_and(|pages| u64::from(page) >= pages);
+        if count == 0 || last_page {
+            break;
+        }
+    }
+    Ok(all)
 }
 
 /// Update: the in-place changes of the diff at `now`, in one call — a PUT

@@ -311,3 +311,37 @@ fn without_a_passphrase_the_cli_warns_once_that_secrets_are_in_plain_text() {
     assert_eq!(out.stderr.matches("stored in plain text").count(), 1, "{}", out.stderr);
     assert!(out.stderr.contains("ACCESS_TOKENS_PASSPHRASE"));
 }
+
+#[test]
+fn refresh_reads_many_tokens_of_a_scope_with_the_paged_list() {
+    const N: usize = 1500;
+    let mut program = String::from("resources:\n");
+    let cli = Cli::new("");
+    let mut resources = Vec::new();
+    for i in 0..N {
+        let t = cli.emu.insert_token(Scope::Account(ACCOUNT.into()), &format!("token-{i}"), None);
+        program.push_str(&format!("  t{i}:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: token-{i}\n"));
+        resources.push(serde_json::json!({
+            "name": format!("t{i}"), "type": "cloudflare:AccessServiceToken", "id": t.id,
+            "inputs": {"accountId": ACCOUNT, "name": format!("token-{i}"), "minDaysForRenewal": 0},
+            "outputs": {"accountId": ACCOUNT, "name": format!("token-{i}"), "minDaysForRenewal": 0, "id": t.id, "clientId": t.client_id,
+                        "expiresAt": "2026-01-01T00:00:00Z", "zoneId": null, "duration": null,
+                        "clientSecret": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": null}},
+        }));
+    }
+    cli.write_program(&program);
+    let state = serde_json::json!({"version": 1, "resources": resources, "outputs": {}});
+    std::fs::write(cli.dir.join("access-tokens.state.json"), state.to_string()).unwrap();
+    cli.emu.clear_requests();
+    let out = cli.ok(&["refresh"]);
+    let calls = take_calls(&cli.emu);
+    assert_eq!(calls.len(), N.div_ceil(1000), "⌈N/1000⌉ list calls for {N} tokens: {calls:?}");
+    assert!(calls.iter().all(|c| c == &format!("GET /accounts/{ACCOUNT}/access/service_tokens")));
+    let refreshed = cli.state();
+    assert_eq!(refreshed["resources"][N - 1]["outputs"]["expiresAt"], "2027-11-28T12:00:00Z", "expiry read from the list");
+    assert!(out.stdout.contains(&format!("~ {N} updated")) || out.stdout.contains("updated"), "{}", &out.stdout[out.stdout.len().saturating_sub(300)..]);
+    // A no-op preview of all of them makes no call.
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains(&format!("{N} unchanged")), "{}", &out.stdout[out.stdout.len().saturating_sub(300)..]);
+    assert_eq!(take_calls(&cli.emu), Vec::<String>::new());
+}

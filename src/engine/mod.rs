@@ -13,7 +13,7 @@ use crate::connection::Connection;
 use crate::diff::ActionKind;
 use crate::error::Error;
 use crate::program::{self, Program};
-use crate::provider::Client;
+use crate::provider::{self, Client};
 use crate::pulumi::{self, bag, Changes};
 use crate::state::{PendingKind, PendingOperation, StateFile, StateResource, StateStore};
 use crate::transport::Transport;
@@ -485,9 +485,38 @@ fn changes(olds: &Value, news: &Value, diffs: &[String]) -> Vec<Change> {
 pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mut StateFile, store: Option<&mut StateStore>) -> Result<Vec<Step>, Error> {
     let mut steps = Vec::new();
     let managed: Vec<StateResource> = state.resources.iter().filter(|r| !r.external).cloned().collect();
+    // Scopes holding several managed tokens are read with the paged list:
+    // ⌈N/1000⌉ calls instead of N (Terraform v4 listed the whole account per token).
+    let scope_of = |r: &StateResource| (r.outputs.get("accountId").cloned(), r.outputs.get("zoneId").cloned());
+    let mut per_scope: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &managed {
+        *per_scope.entry(format!("{:?}", scope_of(r))).or_default() += 1;
+    }
+    let mut listed: BTreeMap<String, BTreeMap<String, crate::responses::ApiToken>> = BTreeMap::new();
     for old in managed {
-        let urn = urn(program, &old.ty, &old.name);
-        let read = pulumi::read(&mut calls.client()?, &urn, &old.id, &old.outputs.to_string(), &old.inputs.to_string())?;
+        let known = bag::decode(&old.outputs.to_string(), "state")?;
+        let key = format!("{:?}", scope_of(&old));
+        let read = if per_scope.get(&key).copied().unwrap_or(0) > 1 {
+            let token_state = bag::state_of(&old.id, &known)?;
+            if !listed.contains_key(&key) {
+                let scope = token_state.args.scope()?;
+                let all = provider::list_all(&mut calls.client()?, &scope)?;
+                listed.insert(key.clone(), all.into_iter().map(|t| (t.id.clone(), t)).collect());
+            }
+            let live = listed.get(&key).and_then(|m| m.get(&old.id)).cloned();
+            match live {
+                None => pulumi::ReadResponse { id: String::new(), properties: json!({}), inputs: json!({}) },
+                Some(token) => {
+                    let secret_inputs = known.secret.iter().filter(|k| *k != "clientSecret").cloned().collect();
+                    let properties = bag::outputs(&provider::merge_live(&token_state, token), &secret_inputs);
+                    let inputs = json!({"name": properties.get("name").cloned().unwrap_or(Value::Null)});
+                    pulumi::ReadResponse { id: old.id.clone(), properties, inputs }
+                }
+            }
+        } else {
+            let urn = urn(program, &old.ty, &old.name);
+            pulumi::read(&mut calls.client()?, &urn, &old.id, &old.outputs.to_string(), &old.inputs.to_string())?
+        };
         if read.id.is_empty() {
             steps.push(Step {
                 name: old.name.clone(),
