@@ -147,6 +147,16 @@ impl Emulator {
             .unwrap_or_else(|e| e.into_inner()) = d;
     }
 
+    /// The most requests ever handled at once.
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak_in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Response body bytes sent so far.
+    pub fn bytes_sent(&self) -> u64 {
+        self.shared.bytes_sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Every `client_secret` ever issued, oldest first (for leak tests).
     pub fn issued_secrets(&self) -> Vec<String> {
         self.shared.store().issued_secrets().to_vec()

@@ -34,6 +34,8 @@ pub struct LoggedRequest {
     /// The status answered; 0 while the request is still being handled, and
     /// for a connection dropped on purpose.
     pub status: u16,
+    /// Arrival, in milliseconds since the emulator started.
+    pub at_ms: u64,
 }
 
 impl LoggedRequest {

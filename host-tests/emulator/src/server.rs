@@ -31,6 +31,14 @@ pub(crate) struct Shared {
     pub clock: Clock,
     pub credentials: Credentials,
     ray: AtomicU64,
+    /// Requests being handled now, and the most ever at once (benchmarks
+    /// check concurrency bounds with it).
+    pub in_flight: std::sync::atomic::AtomicUsize,
+    pub peak_in_flight: std::sync::atomic::AtomicUsize,
+    /// Response body bytes sent, for benchmarks.
+    pub bytes_sent: AtomicU64,
+    /// When the emulator started: request times are measured from it.
+    pub started: std::time::Instant,
 }
 
 impl Shared {
@@ -43,6 +51,10 @@ impl Shared {
             clock,
             credentials,
             ray: AtomicU64::new(0x5eed_0000_0000),
+            in_flight: Default::default(),
+            peak_in_flight: Default::default(),
+            bytes_sent: AtomicU64::new(0),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -175,7 +187,27 @@ async fn handle(
         user_agent: header("user-agent"),
         content_type: header("content-type"),
         status: 0,
+        at_ms: shared.started.elapsed().as_millis() as u64,
     });
+    let now_in_flight = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.peak_in_flight.fetch_max(now_in_flight, Ordering::SeqCst);
+    let reply = handle_logged(&shared, &cut, index, &parts, &method, &path, &query, &bytes).await;
+    shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    reply
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn handle_logged(
+    shared: &Arc<Shared>,
+    cut: &Arc<Notify>,
+    index: usize,
+    parts: &hyper::http::request::Parts,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    bytes: &Bytes,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (method, path, query) = (method.to_string(), path.to_string(), query.to_vec());
 
     let latency = *shared.latency.lock().unwrap_or_else(|e| e.into_inner());
     if !latency.is_zero() {
@@ -234,6 +266,7 @@ async fn handle(
     };
 
     let ray = shared.ray.fetch_add(1, Ordering::Relaxed);
+    shared.bytes_sent.fetch_add(reply.body.len() as u64, Ordering::Relaxed);
     let response = to_response(reply, ray);
     // Recorded before the response is written, so a client that has its
     // answer always finds the status in the log.

@@ -25,6 +25,7 @@ fn req(method: &str, rest: &str, query: &[(&str, &str)], body: Option<Value>) ->
         auth: AuthUsed::Bearer,
         user_agent: None,
         status: 200,
+        at_ms: 0,
     }
 }
 
