@@ -165,6 +165,55 @@ pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: b
     Ok(Outcome::Applied(state_from(adopted, args, None)))
 }
 
+/// Creates several tokens with all their requests in flight at once (the
+/// caller bounds how many). Each outcome is what [`create`] would give: a
+/// refusal that changed nothing (429, not sent) is retried on its own with
+/// the retry policy; a lost or broken answer is reconciled by listing.
+pub fn create_many<T: Transport>(client: &mut Client<T>, news: &[TokenArgs]) -> Vec<Result<Outcome, Error>> {
+    if let Err(e) = crate::connection::check_egress(&client.conn.base_url) {
+        return news.iter().map(|_| Err(e.clone())).collect();
+    }
+    let mut checked = Vec::with_capacity(news.len());
+    let mut requests = Vec::new();
+    for args in news {
+        let prepared = validate::check(args).and_then(|a| a.scope().map(|s| (a, s)));
+        if let Ok((a, scope)) = &prepared {
+            let body = TokenBody {
+                name: Some(a.name.clone()),
+                duration: a.duration.clone(),
+                client_secret_version: a.client_secret_version,
+                previous_client_secret_expires_at: a.previous_client_secret_expires_at.clone(),
+            };
+            requests.push(requests::create(client.conn, scope, &body));
+        }
+        checked.push(prepared);
+    }
+    let started = client.transport.now();
+    let mut answers = client.transport.send_all(&client.conn.base_url, &requests).into_iter();
+    checked
+        .into_iter()
+        .map(|prepared| {
+            let (args, scope) = prepared?;
+            let answer = answers.next().ok_or_else(|| Error::Internal("an answer is missing".into()))?;
+            let path = requests::create(client.conn, &scope, &TokenBody::default()).path;
+            let cause = match answer {
+                Ok(resp) if resp.status == 429 => return create(client, &args, false),
+                Ok(resp) if resp.status >= 500 => format!("POST {path}: HTTP {}", resp.status),
+                Ok(resp) if unreadable(&resp) => format!("POST {path}: HTTP {} with an answer cut short", resp.status),
+                Ok(resp) => {
+                    let token: ApiToken = responses::parse(&resp)?;
+                    return Ok(Outcome::Applied(state_from(token, args, None)));
+                }
+                Err(f) if !f.maybe_sent && f.retryable => return create(client, &args, false),
+                Err(f) if !f.maybe_sent => return Err(Error::Transport(f.message)),
+                Err(f) => f.message,
+            };
+            let adopted = reconcile(client, &scope, &args.name, started, &cause)?;
+            Ok(Outcome::Applied(state_from(adopted, args, None)))
+        })
+        .collect()
+}
+
 /// The tokens named `name` in `scope` created at or after `started` (less
 /// the clock-skew allowance): the candidates for a create whose answer was
 /// lost. Reads every page of the name-filtered list.

@@ -42,6 +42,13 @@ pub trait Transport {
     /// Sends one request to `base_url` + its path.
     fn send(&mut self, base_url: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure>;
 
+    /// Sends independent requests with all of them in flight at once; the
+    /// results come back in the order of `requests`. The default sends them
+    /// one after the other.
+    fn send_all(&mut self, base_url: &str, requests: &[ApiRequest]) -> Vec<Result<RawResponse, TransportFailure>> {
+        requests.iter().map(|r| self.send(base_url, r)).collect()
+    }
+
     /// Waits before a retry. The component blocks on a wasi clock pollable.
     fn sleep_ms(&mut self, ms: u64);
 

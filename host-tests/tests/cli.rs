@@ -345,3 +345,39 @@ fn refresh_reads_many_tokens_of_a_scope_with_the_paged_list() {
     assert!(out.stdout.contains(&format!("{N} unchanged")), "{}", &out.stdout[out.stdout.len().saturating_sub(300)..]);
     assert_eq!(take_calls(&cli.emu), Vec::<String>::new());
 }
+
+fn many(n: usize) -> String {
+    let mut program = String::from("resources:\n");
+    for i in 0..n {
+        program.push_str(&format!("  t{i}:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: token-{i}\n"));
+    }
+    program
+}
+
+#[test]
+fn creates_run_concurrently_within_the_bound() {
+    let mut cli = Cli::new(&many(40));
+    cli.extra_env.push(("CLOUDFLARE_CONCURRENCY".into(), "5".into()));
+    cli.extra_env.push(("CLOUDFLARE_REQUESTS_PER_SECOND".into(), "1000".into()));
+    cli.emu.set_latency(std::time::Duration::from_millis(50));
+    cli.ok(&["up", "--yes"]);
+    let peak = cli.emu.peak_in_flight();
+    assert!((2..=5).contains(&peak), "requests in flight at once: {peak} (bound 5)");
+    assert_eq!(cli.emu.requests().len(), 40, "exactly one call per create");
+    assert_eq!(cli.emu.tokens().len(), 40);
+    assert_eq!(cli.state()["resources"].as_array().unwrap().len(), 40);
+    assert!(cli.state().get("pending").is_none());
+}
+
+#[test]
+fn the_rate_limiter_holds_with_creates_in_flight_together() {
+    let cli = Cli::new(&many(12));
+    cli.ok(&["up", "--yes"]);
+    let times: Vec<u64> = cli.emu.requests().iter().map(|r| r.at_ms).collect();
+    assert_eq!(times.len(), 12);
+    // Default 4 requests/s with a burst of 4: at most 8 in any second (4 + 4·1).
+    for (i, t) in times.iter().enumerate() {
+        let in_window = times[i..].iter().take_while(|s| **s < t + 1000).count();
+        assert!(in_window <= 8, "{in_window} requests within 1 s from {t} ms: {times:?}");
+    }
+}

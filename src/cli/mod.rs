@@ -74,6 +74,12 @@ fn message(e: &Error) -> String {
     }
 }
 
+/// How many creates may be in flight at once: `CLOUDFLARE_CONCURRENCY`
+/// (default 8), always also paced by the rate limiter.
+fn concurrency(environment: &BTreeMap<String, String>) -> usize {
+    environment.get("CLOUDFLARE_CONCURRENCY").and_then(|v| v.parse().ok()).filter(|n: &usize| *n >= 1).unwrap_or(8)
+}
+
 /// Credentials and base URL from the environment, as the official SDKs name them.
 pub fn connection(environment: &BTreeMap<String, String>) -> Result<Connection, Error> {
     let get = |k: &str| environment.get(k).filter(|v| !v.is_empty()).cloned();
@@ -157,7 +163,7 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
             crate::state_crypto::PASSPHRASE_VAR
         );
     }
-    let mut calls = Calls { conn: connection(environment), transport };
+    let mut calls = Calls { conn: connection(environment), transport, concurrency: concurrency(environment) };
     if !state.pending.is_empty() && args.verb != Verb::Outputs {
         // An earlier run was interrupted: learn what its calls did first.
         for note in engine::pending::resolve(&mut calls, &mut state)? {
@@ -228,8 +234,9 @@ fn plan<T: Transport>(
     store: Option<&mut StateStore>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<engine::Report, Error> {
-    let calls = Calls { conn: calls.conn.clone(), transport: &mut *calls.transport };
-    Run { program, config, calls, now, store, progress }.run(state, mode)
+    let concurrency = calls.concurrency;
+    let calls = Calls { conn: calls.conn.clone(), transport: &mut *calls.transport, concurrency };
+    Run { program, config, calls, now, store, progress, concurrency }.run(state, mode)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -135,6 +135,8 @@ pub struct Calls<'a, T: Transport> {
     pub conn: Result<Connection, Error>,
     /// The transport.
     pub transport: &'a mut T,
+    /// How many creates may be in flight at once.
+    pub concurrency: usize,
 }
 
 impl<T: Transport> Calls<'_, T> {
@@ -165,7 +167,12 @@ pub struct Run<'a, T: Transport> {
     pub store: Option<&'a mut StateStore>,
     /// Progress callback.
     pub progress: &'a mut dyn FnMut(Progress),
+    /// How many creates may be in flight at once (1: one at a time).
+    pub concurrency: usize,
 }
+
+/// Creates waiting to be sent together: (resource index, urn, checked inputs).
+type Batch = Vec<(usize, String, Value)>;
 
 fn program_error(e: program::ProgramError) -> Error {
     Error::invalid("program", e.to_string())
@@ -199,11 +206,34 @@ impl<T: Transport> Run<'_, T> {
         let mut env = Env { program, config: self.config, outputs: BTreeMap::new() };
         let mut report = Report::default();
         let preview = mode == Mode::Preview;
+        let mut batch: Batch = Vec::new();
         for index in order {
             let res = &program.resources[index];
             let name = res.name.value.clone();
             let ty = res.ty.value.clone();
             let urn = urn(program, &ty, &name);
+            // New resources that need nothing from the creates already
+            // waiting join them, and are sent together; anything else first
+            // sends what is waiting.
+            let independent = res.references().iter().all(|r| {
+                !batch.iter().any(|(i, _, _)| program.resources[*i].name.value == r.root) && !program.variables.iter().any(|(v, _)| v.value == r.root)
+            });
+            let creates = mode == Mode::Apply && self.concurrency > 1 && res.get.is_none() && state.get(&name).is_none();
+            if !(creates && independent) {
+                self.send_batch(std::mem::take(&mut batch), state, &mut env, &mut report)?;
+            }
+            if creates {
+                let mut news = serde_json::Map::new();
+                for (key, expr) in &res.properties {
+                    news.insert(key.value.clone(), env.eval(expr).map_err(program_error)?);
+                }
+                let inputs = self.checked(res, &urn, Value::Object(news))?;
+                batch.push((index, urn, inputs));
+                if batch.len() >= self.concurrency {
+                    self.send_batch(std::mem::take(&mut batch), state, &mut env, &mut report)?;
+                }
+                continue;
+            }
             let (step, outputs) = if let Some(get) = &res.get {
                 self.read_external(&env, &urn, get, &name, &ty, state, mode)?
             } else {
@@ -221,6 +251,7 @@ impl<T: Transport> Run<'_, T> {
             env.outputs.insert(name.clone(), outputs);
             report.steps.push(step);
         }
+        self.send_batch(batch, state, &mut env, &mut report)?;
         // Resources in the state that the program no longer declares.
         let declared: Vec<&str> = program.resources.iter().map(|r| r.name.value.as_str()).collect();
         let orphans: Vec<StateResource> = state.resources.iter().filter(|r| !declared.contains(&r.name.as_str())).cloned().collect();
@@ -302,12 +333,68 @@ impl<T: Transport> Run<'_, T> {
         Ok((step, read.properties))
     }
 
-    fn step(&mut self, res: &program::Resource, urn: &str, news: Value, state: &mut StateFile, mode: Mode) -> Result<(Step, Value), Error> {
-        let name = res.name.value.clone();
-        let ty = res.ty.value.clone();
-        let preview = mode == Mode::Preview;
+    /// Sends waiting creates together, then records each outcome; the state
+    /// is saved once before (pending) and once after the batch.
+    fn send_batch(&mut self, batch: Batch, state: &mut StateFile, env: &mut Env, report: &mut Report) -> Result<(), Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let program = self.program;
+        let now = self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        for (i, _, inputs) in &batch {
+            let res = &program.resources[*i];
+            state.pending.push(PendingOperation {
+                kind: PendingKind::Create,
+                name: res.name.value.clone(),
+                ty: res.ty.value.clone(),
+                id: None,
+                bag: inputs.clone(),
+                started_at: now.clone(),
+            });
+            (self.progress)(Progress::Started(&res.name.value, Op::Create));
+        }
+        self.save(state)?;
+        let started = std::time::Instant::now();
+        let items: Vec<(String, String)> = batch.iter().map(|(_, urn, inputs)| (urn.clone(), inputs.to_string())).collect();
+        let outcomes = pulumi::create_many(&mut self.calls.client()?, &items);
+        let mut first_error = None;
+        for ((i, _, inputs), outcome) in batch.into_iter().zip(outcomes) {
+            let res = &program.resources[i];
+            let (name, ty) = (res.name.value.clone(), res.ty.value.clone());
+            end(state, PendingKind::Create, &name, None, &outcome);
+            match outcome {
+                Ok((id, outputs)) => {
+                    if outputs["clientSecret"]["value"].is_null() {
+                        report.notes.push(format!(
+                            "{name}: the create's answer was lost; the token it made was found and adopted, but its secret was only in that answer: run `rotate {name}` to get one"
+                        ));
+                    }
+                    let changes = inputs
+                        .as_object()
+                        .map(|o| o.iter().filter(|(k, v)| !k.starts_with("__") && !v.is_null()).map(|(k, v)| Change { property: k.clone(), old: None, new: Some(v.clone()) }).collect())
+                        .unwrap_or_default();
+                    state.put(StateResource { name: name.clone(), ty: ty.clone(), id, external: false, inputs, outputs: outputs.clone() });
+                    env.outputs.insert(name.clone(), outputs);
+                    report.steps.push(Step { name: name.clone(), ty, op: Op::Create, reasons: vec![], changes });
+                    (self.progress)(Progress::Finished(&name, Op::Create, started.elapsed()));
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        self.save(state)?;
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Checked inputs of a resource, or its failures with their positions.
+    fn checked(&self, res: &program::Resource, urn: &str, news: Value) -> Result<Value, Error> {
+        let name = &res.name.value;
         let checked = pulumi::check(urn, &news.to_string())?;
-        let Some(inputs) = checked.inputs else {
+        checked.inputs.ok_or_else(|| {
             let text = checked
                 .failures
                 .iter()
@@ -320,8 +407,15 @@ impl<T: Transport> Run<'_, T> {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            return Err(Error::invalid(&name, text));
-        };
+            Error::invalid(name, text)
+        })
+    }
+
+    fn step(&mut self, res: &program::Resource, urn: &str, news: Value, state: &mut StateFile, mode: Mode) -> Result<(Step, Value), Error> {
+        let name = res.name.value.clone();
+        let ty = res.ty.value.clone();
+        let preview = mode == Mode::Preview;
+        let inputs = self.checked(res, urn, news)?;
         let Some(old) = state.get(&name).cloned() else {
             return self.create(&name, &ty, urn, inputs, vec![], state, mode, Op::Create);
         };

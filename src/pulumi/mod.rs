@@ -223,6 +223,35 @@ pub fn create<T: Transport>(client: &mut Client<T>, urn: &str, properties: &str,
     }
 }
 
+/// Creates several resources with their requests in flight together: for
+/// each `(urn, properties)`, what [`create`] would answer.
+pub fn create_many<T: Transport>(client: &mut Client<T>, items: &[(String, String)]) -> Vec<Result<(String, Value), Error>> {
+    let decoded: Vec<Result<(Bag, crate::model::TokenArgs), Error>> = items
+        .iter()
+        .map(|(urn, properties)| {
+            check_urn(urn)?;
+            let news = bag::decode(properties, "properties")?;
+            if !news.unknown.is_empty() {
+                return Err(Error::invalid("properties", format!("cannot create with unknown values ({})", list(&news.unknown))));
+            }
+            let args = bag::args_of(&news)?;
+            Ok((news, args))
+        })
+        .collect();
+    let args: Vec<crate::model::TokenArgs> = decoded.iter().filter_map(|d| d.as_ref().ok().map(|(_, a)| a.clone())).collect();
+    let mut outcomes = provider::create_many(client, &args).into_iter();
+    decoded
+        .into_iter()
+        .map(|d| {
+            let (news, _) = d?;
+            match outcomes.next().ok_or_else(|| Error::Internal("an outcome is missing".into()))?? {
+                Outcome::Applied(state) => Ok((state.id.clone(), bag::outputs(&state, &news.secret))),
+                Outcome::Planned(_) => Err(Error::Internal("create planned where an apply was asked".into())),
+            }
+        })
+        .collect()
+}
+
 fn list(set: &std::collections::BTreeSet<String>) -> String {
     set.iter().cloned().collect::<Vec<_>>().join(", ")
 }

@@ -67,6 +67,61 @@ impl Transport for WasiTransport {
     }
 
     fn send(&mut self, base_url: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure> {
+        let in_flight = self.start(base_url, request)?;
+        receive(in_flight)
+    }
+
+    fn send_all(&mut self, base_url: &str, requests: &[ApiRequest]) -> Vec<Result<RawResponse, TransportFailure>> {
+        let mut results: Vec<Option<Result<RawResponse, TransportFailure>>> = Vec::with_capacity(requests.len());
+        let mut slots: Vec<Option<InFlight>> = Vec::with_capacity(requests.len());
+        for request in requests {
+            match self.start(base_url, request) {
+                Ok(f) => {
+                    slots.push(Some(f));
+                    results.push(None);
+                }
+                Err(e) => {
+                    slots.push(None);
+                    results.push(Some(Err(e)));
+                }
+            }
+        }
+        // Every request is on its way; take the answers as they arrive.
+        loop {
+            let waiting: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].is_some()).collect();
+            if waiting.is_empty() {
+                break;
+            }
+            let ready = {
+                let pollables: Vec<_> = waiting.iter().filter_map(|i| slots[*i].as_ref().map(|f| f.future.subscribe())).collect();
+                let refs: Vec<&wasi::io::poll::Pollable> = pollables.iter().collect();
+                wasi::io::poll::poll(&refs)
+            };
+            for r in ready {
+                let i = waiting[r as usize];
+                if let Some(f) = slots[i].take() {
+                    results[i] = Some(receive(f));
+                }
+            }
+        }
+        results.into_iter().map(|r| r.unwrap_or_else(|| Err(TransportFailure { message: "no answer".into(), maybe_sent: true, retryable: true }))).collect()
+    }
+
+    fn sleep_ms(&mut self, ms: u64) {
+        // Blocks on a wasi:clocks pollable (std's sleep on wasip2), not a busy loop.
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+/// A request on its way.
+struct InFlight {
+    what: String,
+    future: wasi::http::types::FutureIncomingResponse,
+}
+
+impl WasiTransport {
+    /// Paces, then sends the request and its body; the answer is awaited later.
+    fn start(&mut self, base_url: &str, request: &ApiRequest) -> Result<InFlight, TransportFailure> {
         self.pace();
         let what = format!("{} {}", request.method.as_str(), request.path);
         let not_sent = |why: &str| TransportFailure { message: format!("{what}: {why}"), maybe_sent: false, retryable: false };
@@ -118,6 +173,14 @@ impl Transport for WasiTransport {
         if OutgoingBody::finish(body, None).is_err() {
             return Err(self.settle(&what, future));
         }
+        Ok(InFlight { what, future })
+    }
+}
+
+/// Waits for the answer of a request on its way and reads its body.
+fn receive(in_flight: InFlight) -> Result<RawResponse, TransportFailure> {
+    let InFlight { what, future } = in_flight;
+    {
         let response = match wait(&future) {
             Ok(r) => r,
             Err(code) => return Err(failure(&what, &code)),
@@ -146,11 +209,6 @@ impl Transport for WasiTransport {
         drop(stream);
         let _ = IncomingBody::finish(incoming);
         Ok(RawResponse { status, headers, body: bytes })
-    }
-
-    fn sleep_ms(&mut self, ms: u64) {
-        // Blocks on a wasi:clocks pollable (std's sleep on wasip2), not a busy loop.
-        std::thread::sleep(Duration::from_millis(ms));
     }
 }
 
