@@ -103,3 +103,30 @@ fn the_seed_program_through_the_real_wasmtime_cli() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("Pulumi.yaml:3:11:"), "{}", String::from_utf8_lossy(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn policy_and_a_precompiled_component_through_the_real_wasmtime_cli() {
+    let wasmtime = wasmtime();
+    let dir = std::env::temp_dir().join(format!("wasmtime-cli-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/policy-fixtures/pulumi-export-v3.json");
+    std::fs::copy(&fixture, dir.join("stack.json")).unwrap();
+    // As the README runs it: no --env, so no credentials reach the component.
+    let out = Command::new(&wasmtime)
+        .current_dir(&dir)
+        .args(["run", "-S", "http", "--dir", "."])
+        .arg(host_tests::component_path())
+        .args(["policy", "stack.json", "--now", "2026-03-01T00:00:00Z", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["schemaVersion"], 1);
+    assert_eq!(out.status.code(), Some(if report["summary"]["failed"].as_u64().unwrap() > 0 { 1 } else { 0 }));
+
+    // `wasmtime compile` once, then run the .cwasm.
+    let cwasm = dir.join("ast.cwasm");
+    run(Command::new(&wasmtime).arg("compile").arg(host_tests::component_path()).arg("-o").arg(&cwasm), "wasmtime compile");
+    let out = run(Command::new(&wasmtime).args(["run", "-S", "http", "--allow-precompiled"]).arg(&cwasm).arg("--help"), "run the precompiled component");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Commands:"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
