@@ -18,6 +18,7 @@ pub mod diff;
 pub mod duration;
 pub mod engine;
 pub mod error;
+mod hint;
 pub mod import_id;
 pub mod model;
 pub mod policy;

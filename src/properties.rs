@@ -80,30 +80,10 @@ fn describe(value: &Value) -> String {
 /// Why a property name is refused, with the closest known name, so that
 /// every caller (bags, programs) gives the same "did you mean" hint.
 pub fn unknown_reason(name: &str) -> String {
-    let closest = INPUT_PROPERTIES
-        .iter()
-        .map(|known| (edit_distance(&name.to_ascii_lowercase(), &known.to_ascii_lowercase()), known))
-        .min();
-    match closest {
-        Some((d, known)) if d <= 3 => format!("unknown property; did you mean {known:?}?"),
-        _ => format!("unknown property; known properties are {}", INPUT_PROPERTIES.join(", ")),
+    match crate::hint::closest(name, INPUT_PROPERTIES) {
+        Some(known) => format!("unknown property; did you mean {known:?}?"),
+        None => format!("unknown property; known properties are {}", INPUT_PROPERTIES.join(", ")),
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::harness::{origin_of, EgressPolicy, GuestClock, HostState};
 use cloudflare_emulator::Clock;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::ResourceTable;
 use wasmtime::{Engine, Store};
 use wasmtime_wasi::p2::bindings::sync::CommandPre;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
@@ -68,14 +68,7 @@ impl CommandHarness {
         let mut config = wasmtime::Config::new();
         config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
-        let component = Component::from_file(&engine, path)?;
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        if http {
-            wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
-        } else {
-            crate::sandbox::stub_http_as_traps(&mut linker, &engine, &component)?;
-        }
+        let (component, linker) = crate::harness::link(&engine, path, http)?;
         let pre = CommandPre::new(linker.instantiate_pre(&component)?)?;
         Ok(CommandHarness { engine, pre })
     }

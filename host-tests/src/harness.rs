@@ -54,14 +54,7 @@ impl Harness {
 
     fn load_with(path: &Path, http: bool) -> wasmtime::Result<Harness> {
         let engine = Engine::new(&Config::new())?;
-        let component = Component::from_file(&engine, path)?;
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        if http {
-            wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
-        } else {
-            crate::sandbox::stub_http_as_traps(&mut linker, &engine, &component)?;
-        }
+        let (component, linker) = link(&engine, path, http)?;
         let pre = ProviderComponentPre::new(linker.instantiate_pre(&component)?)?;
         Ok(Harness { engine, pre })
     }
@@ -85,6 +78,20 @@ impl Harness {
         let instance = self.pre.instantiate(&mut store)?;
         Ok(Session { store, instance, refused })
     }
+}
+
+/// Compiles the component and links WASI, and wasi-http or (for the policy
+/// sandbox) traps in its place.
+pub(crate) fn link(engine: &Engine, path: &Path, http: bool) -> wasmtime::Result<(Component, Linker<HostState>)> {
+    let component = Component::from_file(engine, path)?;
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    if http {
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+    } else {
+        crate::sandbox::stub_http_as_traps(&mut linker, engine, &component)?;
+    }
+    Ok((component, linker))
 }
 
 /// `scheme://authority` of a URL, lower-cased, with the default port made explicit.

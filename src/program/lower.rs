@@ -3,7 +3,7 @@
 //! problem is collected, so an author sees all of them in one run.
 
 use super::ast::{ConfigDecl, ConfigType, Expr, Pos, Program, ProgramError, Spanned, Template};
-use super::hint;
+use crate::hint;
 use super::node::{Kind, Node};
 use super::template;
 use serde_json::Value;

@@ -10,7 +10,7 @@
 
 mod ast;
 mod eval;
-mod hint;
+
 mod json;
 mod lower;
 mod node;

@@ -3,7 +3,7 @@
 //! silently runs without the `provider` or `parent` its author asked for.
 
 use super::ast::{Expr, Get, Options, Reference, Resource, Spanned, TemplatePart};
-use super::hint;
+use crate::hint;
 use super::lower::Lower;
 use super::node::{Kind, Node};
 

@@ -3,7 +3,7 @@
 //! program is fixed in one pass before anything touches Cloudflare.
 
 use super::ast::{Expr, Pos, Program, ProgramError, Reference, Resource, Spanned};
-use super::hint;
+use crate::hint;
 use super::order::order;
 use crate::properties::{unknown_reason, INPUT_PROPERTIES};
 use crate::pulumi::TYPE_TOKENS;
