@@ -115,9 +115,9 @@ pub fn renewal_due(min_days: i64, expires_at: Option<&str>, now: DateTime<Utc>) 
     let expiry = DateTime::parse_from_rfc3339(text)
         .map_err(|e| Error::invalid("expiresAt", format!("the state holds {text:?}, not an RFC 3339 time ({e}); run a refresh to read it again")))?
         .with_timezone(&Utc);
-    let window = TimeDelta::try_days(min_days).ok_or_else(|| Error::invalid("minDaysForRenewal", format!("{min_days} days is too large")))?;
-    let Some(window_end) = now.checked_add_signed(window) else { return Ok(None) };
-    if window_end <= expiry {
+    let window = TimeDelta::try_days(min_days).unwrap_or(TimeDelta::MAX);
+    // A window reaching past the end of the calendar covers every expiry.
+    if now.checked_add_signed(window).is_some_and(|window_end| window_end <= expiry) {
         return Ok(None);
     }
     let left = expiry - now;

@@ -76,9 +76,13 @@ pub fn parse(text: &str) -> Result<Lifetime, String> {
         let mut scale = unit_ns;
         for digit in frac.bytes().take(18) {
             scale /= 10;
-            value += i128::from(digit - b'0') * scale;
+            value = value.checked_add(i128::from(digit - b'0') * scale).ok_or_else(|| format!("{expected}, found {text:?} (too large)"))?;
         }
         total = total.checked_add(value).ok_or_else(|| format!("{expected}, found {text:?} (too large)"))?;
+        if total > i128::from(i64::MAX) {
+            // Go's time.ParseDuration, which the API uses, stops at int64 nanoseconds.
+            return Err(format!("{expected}, found {text:?} (too large: the API accepts at most 2562047h47m16.854775807s; use \"forever\")"));
+        }
         rest = next;
     }
     if total == 0 {

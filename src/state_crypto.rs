@@ -19,6 +19,11 @@ pub const PASSPHRASE_VAR: &str = "ACCESS_TOKENS_PASSPHRASE";
 
 const CHECK: &[u8] = b"access-tokens-state";
 
+/// Upper bounds for key-derivation parameters read from a file.
+const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+const MAX_ITERATIONS: u32 = 16;
+const MAX_PARALLELISM: u32 = 8;
+
 /// How the key was derived, stored in the state file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -92,6 +97,17 @@ impl Sealer {
             return Err(Error::invalid("state", format!("{path} is encrypted with {:?}, which this build does not know", header.kdf)));
         }
         let salt = unhex(&header.salt).ok_or_else(|| Error::invalid("state", format!("{path}: the encryption salt is damaged")))?;
+        // The header comes from a file: refuse parameters that would make
+        // opening it take more memory or time than any real state needs.
+        if header.memory_kib > MAX_MEMORY_KIB || header.iterations > MAX_ITERATIONS || header.parallelism > MAX_PARALLELISM {
+            return Err(Error::invalid(
+                "state",
+                format!(
+                    "{path}: unusable key-derivation parameters in the encryption header ({} KiB, {} passes, {} lanes; at most {MAX_MEMORY_KIB} KiB, {MAX_ITERATIONS} passes and {MAX_PARALLELISM} lanes are accepted): damaged file?",
+                    header.memory_kib, header.iterations, header.parallelism
+                ),
+            ));
+        }
         let cipher = derive(passphrase, &salt, header.memory_kib, header.iterations, header.parallelism)?;
         let sealer = Sealer { cipher, header: header.clone() };
         match sealer.open_bytes(&header.check) {

@@ -376,7 +376,10 @@ fn errors_display_without_a_position_too() {
     let err = ProgramError::new("Pulumi.json", None, "duplicate key");
     assert_eq!(err.to_string(), "Pulumi.json: duplicate key");
     let _: &dyn std::error::Error = &err;
-    let empty = parse("Pulumi.yaml", "").unwrap();
-    assert!(empty.resources.is_empty() && validate(&empty).is_empty());
+    let empty = program::parse("Pulumi.yaml", "# nothing but a comment\n").unwrap_err();
+    assert_eq!(empty[0].pos, None);
+    assert!(empty[0].to_string().starts_with("Pulumi.yaml: the program is empty"), "{}", empty[0]);
+    let none = parse("Pulumi.yaml", "resources: {}\n").unwrap();
+    assert!(none.resources.is_empty() && validate(&none).is_empty(), "an explicit empty program is one");
     assert!(program::parse("Pulumi.yaml", "- a\n").is_err());
 }

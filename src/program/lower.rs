@@ -22,6 +22,16 @@ pub(crate) struct Lower<'a> {
 
 /// Lowers a whole document.
 pub(crate) fn program(source: &str, root: &Node) -> Result<Program, Vec<ProgramError>> {
+    // An empty file is a mistake, not a program: read as "no resources", it
+    // would plan to delete every token in the state. (`resources: {}` says so.)
+    let empty = matches!(&root.kind, super::node::Kind::Null) || matches!(&root.kind, super::node::Kind::Map(entries) if entries.is_empty());
+    if empty {
+        return Err(vec![ProgramError::new(
+            source,
+            None,
+            "the program is empty; declare `resources:` (an explicit `resources: {}` plans to delete every token in the state)",
+        )]);
+    }
     let mut l = Lower { source, errors: Vec::new() };
     let mut p = Program {
         source: source.to_string(),

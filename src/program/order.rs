@@ -2,7 +2,7 @@
 //! directly or through variables, so an engine can create them one by one.
 //! Apart from that, file order is kept, which makes runs predictable.
 
-use super::ast::{Program, ProgramError, Reference};
+use super::ast::{Program, ProgramError};
 
 /// A resource or a variable, by index.
 #[derive(Clone, Copy, PartialEq)]
@@ -20,6 +20,8 @@ enum Mark {
 
 struct Graph<'a> {
     program: &'a Program,
+    /// Resources and variables by name, so each reference resolves in O(1).
+    names: std::collections::HashMap<&'a str, Item>,
     marks: Vec<Mark>,
     path: Vec<Item>,
     out: Vec<usize>,
@@ -28,7 +30,15 @@ struct Graph<'a> {
 /// Resource indices in dependency order (a resource after every resource it references, in properties, get, or dependsOn); a cycle is an error naming the resources in it.
 pub fn order(program: &Program) -> Result<Vec<usize>, ProgramError> {
     let size = program.resources.len() + program.variables.len();
-    let mut g = Graph { program, marks: vec![Mark::New; size], path: vec![], out: vec![] };
+    let mut names = std::collections::HashMap::with_capacity(size);
+    // Resources win over variables of the same name, as `target` did.
+    for (i, (name, _)) in program.variables.iter().enumerate().rev() {
+        names.insert(name.value.as_str(), Item::Variable(i));
+    }
+    for (i, res) in program.resources.iter().enumerate().rev() {
+        names.insert(res.name.value.as_str(), Item::Resource(i));
+    }
+    let mut g = Graph { program, names, marks: vec![Mark::New; size], path: vec![], out: vec![] };
     for i in 0..program.resources.len() {
         g.visit(Item::Resource(i))?;
     }
@@ -53,40 +63,50 @@ impl Graph<'_> {
         }
     }
 
-    /// What a reference points at; unknown roots are validation's concern.
-    fn target(&self, r: &Reference) -> Option<Item> {
-        let p = self.program;
-        p.resources
-            .iter()
-            .position(|res| res.name.value == r.root)
-            .map(Item::Resource)
-            .or_else(|| p.variables.iter().position(|(name, _)| name.value == r.root).map(Item::Variable))
-    }
-
-    fn visit(&mut self, item: Item) -> Result<(), ProgramError> {
-        let slot = self.slot(item);
-        match self.marks[slot] {
-            Mark::Done => return Ok(()),
-            Mark::Visiting => return Err(self.cycle(item)),
-            Mark::New => {}
-        }
-        self.marks[slot] = Mark::Visiting;
-        self.path.push(item);
+    /// What an item references; unknown roots are validation's concern.
+    fn targets(&self, item: Item) -> Vec<Item> {
         let refs = match item {
             Item::Resource(i) => self.program.resources[i].references(),
             Item::Variable(i) => self.program.variables[i].1.value.references(),
         };
-        for r in refs {
-            if let Some(target) = self.target(r) {
-                self.visit(target)?;
+        refs.iter().filter_map(|r| self.names.get(r.root.as_str()).copied()).collect()
+    }
+
+    /// Depth-first, with an explicit stack: a chain of tens of thousands of
+    /// references must not overflow the call stack.
+    fn visit(&mut self, root: Item) -> Result<(), ProgramError> {
+        if self.marks[self.slot(root)] != Mark::New {
+            return Ok(());
+        }
+        let mut stack: Vec<(Item, Vec<Item>, usize)> = Vec::new();
+        self.enter(root, &mut stack);
+        while let Some(top) = stack.len().checked_sub(1) {
+            let (item, next) = (stack[top].0, stack[top].2);
+            if let Some(&target) = stack[top].1.get(next) {
+                stack[top].2 += 1;
+                match self.marks[self.slot(target)] {
+                    Mark::Done => {}
+                    Mark::Visiting => return Err(self.cycle(target)),
+                    Mark::New => self.enter(target, &mut stack),
+                }
+                continue;
+            }
+            stack.pop();
+            self.path.pop();
+            let slot = self.slot(item);
+            self.marks[slot] = Mark::Done;
+            if let Item::Resource(i) = item {
+                self.out.push(i);
             }
         }
-        self.path.pop();
-        self.marks[slot] = Mark::Done;
-        if let Item::Resource(i) = item {
-            self.out.push(i);
-        }
         Ok(())
+    }
+
+    fn enter(&mut self, item: Item, stack: &mut Vec<(Item, Vec<Item>, usize)>) {
+        let slot = self.slot(item);
+        self.marks[slot] = Mark::Visiting;
+        self.path.push(item);
+        stack.push((item, self.targets(item), 0));
     }
 
     fn cycle(&self, back_to: Item) -> ProgramError {
