@@ -339,9 +339,10 @@ proptest! {
     }
 }
 
-/// The same property at sizes no one writes, but `check` accepts: past the
-/// calendar's end, `now + window` overflows and the window is treated as not
-/// reached, so a wider window stops being due.
+/// The same property at sizes no one writes but `check` accepts. Regression:
+/// past the calendar's end `now + window` overflowed and the window was
+/// treated as not reached, so 100 000 000 days was not due where 30 was
+/// (fixed in 7d1e043).
 #[test]
 fn renewal_due_is_monotonic_in_days_at_any_size() {
     let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
@@ -414,6 +415,7 @@ proptest! {
 
     /// Go's `time.ParseDuration` refuses anything over `math.MaxInt64`
     /// nanoseconds (2562047h47m16.854775807s): the API cannot take it.
+    /// Regression: such durations were accepted (fixed in 7d1e043).
     #[test]
     fn durations_beyond_go_range_are_refused(hours in 2_562_048u64..u64::MAX / 2) {
         let text = format!("{hours}h");
@@ -421,10 +423,10 @@ proptest! {
     }
 }
 
-/// Regression case of the above, found by reading the parser: a fractional
-/// part added after the overflow check overflows `i128` — a panic in a
-/// debug build, a silently wrapped (negative) lifetime with overflow checks
-/// off (the component's release profile).
+/// Regression, found by reading the parser: a fractional part added after
+/// the overflow check overflowed `i128` — a panic in a debug build, a
+/// silently wrapped (negative) lifetime with overflow checks off (the
+/// component's release profile). Fixed in 7d1e043.
 #[test]
 fn duration_fraction_overflow_does_not_panic() {
     let text = "47261439850130342147690917.9h";

@@ -81,8 +81,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonNode, A::Error> {
         let mut entries: Vec<(Spanned<String>, Node)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            if entries.iter().any(|(k, _)| k.value == key) {
+            if !seen.insert(key.clone()) {
                 return Err(de::Error::custom(format!("duplicate key {key:?}")));
             }
             let JsonNode(value) = map.next_value()?;

@@ -128,6 +128,8 @@ impl<'a> Reader<'a> {
 
     fn entries(&mut self, depth: usize) -> Result<Vec<(Spanned<String>, Node)>, ProgramError> {
         let mut entries: Vec<(Spanned<String>, Node)> = Vec::new();
+        // Key → its entry, so duplicates are found in O(1) per key.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         loop {
             let (event, span) = self.next()?;
             let key = match event {
@@ -135,10 +137,11 @@ impl<'a> Reader<'a> {
                 Event::Scalar(text, ..) => Spanned::new(text.into_owned(), Some(pos(span.start))),
                 _ => return Err(self.error(span.start, "mapping keys must be plain strings")),
             };
-            if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == key.value) {
-                let line = first.pos.map_or(0, |p| p.line);
+            if let Some(&first) = seen.get(&key.value) {
+                let line = entries[first].0.pos.map_or(0, |p| p.line);
                 return Err(self.error(span.start, format!("duplicate key {:?} (first written on line {line})", key.value)));
             }
+            seen.insert(key.value.clone(), entries.len());
             let (event, span) = self.next()?;
             let value = self.node(event, span, depth + 1)?;
             entries.push((key, value));

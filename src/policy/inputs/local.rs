@@ -2,7 +2,7 @@
 //! resource's property bags, secrets in Pulumi's wrapper with the value in
 //! plain text beside the signature.
 
-use super::{locate, pulumi::is_token_type, pulumi_value, token};
+use super::{Locator, pulumi::is_token_type, pulumi_value, token};
 use crate::error::Error;
 use crate::policy::token::{Field, InputKind, Token};
 use crate::policy::InputFile;
@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Reads the tokens of a state file; the address is `<file>:<resource name>`.
 pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
+    let index = Locator::new(&file.text);
     let Some(resources) = doc.get("resources").and_then(Value::as_array) else {
         return Err(Error::invalid(&file.name, "is not a state file of this tool: `resources` is not a list"));
     };
@@ -21,7 +22,7 @@ pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
         }
         let name = r.get("name").and_then(Value::as_str).unwrap_or_default();
         let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
-        let line = locate(&file.text, Some("name"), name).or_else(|| locate(&file.text, Some("id"), id));
+        let line = index.locate(Some("name"), name).or_else(|| index.locate(Some("id"), id));
         let (outputs, inputs) = (r.get("outputs"), r.get("inputs"));
         let get = |p: &str| match pulumi_value(outputs.and_then(|o| o.get(p))) {
             Field::Absent => pulumi_value(inputs.and_then(|i| i.get(p))),

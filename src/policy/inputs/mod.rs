@@ -8,6 +8,7 @@ pub(crate) mod pulumi;
 pub(crate) mod terraform;
 pub(crate) mod tfjson;
 
+use std::collections::HashMap;
 use super::token::{Field, InputKind, Token};
 use super::InputFile;
 use crate::error::Error;
@@ -129,30 +130,73 @@ pub(crate) fn token(file: &InputFile, kind: InputKind, address: String, line: Op
     })
 }
 
-/// The 1-based line of a byte offset.
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+/// Where JSON strings first appear in a file, indexed in one pass: a
+/// resource's line is then a lookup, not a search of the whole text per
+/// resource (which made scans of large exports quadratic).
+pub(crate) struct Locator<'a> {
+    /// A string written as a mapping key → its line.
+    keys: HashMap<&'a str, usize>,
+    /// (key, string value written after it) → line.
+    values: HashMap<(&'a str, &'a str), usize>,
 }
 
-/// The line where `value` is first written as a JSON string: as the value of
-/// `key` when given (`"urn": "…"`), else as a mapping key (`"myApp": {`).
-pub(crate) fn locate(text: &str, key: Option<&str>, value: &str) -> Option<usize> {
-    if value.is_empty() {
-        return None;
-    }
-    let encoded = serde_json::to_string(value).ok()?;
-    let key = key.and_then(|k| serde_json::to_string(k).ok());
-    let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|t| t.find(&encoded)) {
-        let at = from + found;
-        let ok = match &key {
-            Some(k) => text[..at].trim_end().strip_suffix(':').is_some_and(|b| b.trim_end().ends_with(k.as_str())),
-            None => text[at + encoded.len()..].trim_start().starts_with(':'),
-        };
-        if ok {
-            return Some(line_at(text, at));
+impl<'a> Locator<'a> {
+    /// Indexes every JSON string literal of `text` (raw, quotes included).
+    pub(crate) fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let (mut keys, mut values) = (HashMap::new(), HashMap::new());
+        let (mut line, mut i) = (1usize, 0usize);
+        let mut last_key: Option<&'a str> = None;
+        let mut after_colon = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line += 1,
+                b':' => after_colon = true,
+                b',' | b'{' | b'[' | b'}' | b']' => after_colon = false,
+                b'"' => {
+                    let start = i;
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        if bytes[i] == b'\\' {
+                            i += 1;
+                        }
+                        if bytes.get(i) == Some(&b'\n') {
+                            line += 1;
+                        }
+                        i += 1;
+                    }
+                    let raw = text.get(start..(i + 1).min(text.len())).unwrap_or("");
+                    let rest = text.get(i + 1..).unwrap_or("").trim_start();
+                    if rest.starts_with(':') {
+                        keys.entry(raw).or_insert(line);
+                        last_key = Some(raw);
+                    } else if after_colon {
+                        if let Some(k) = last_key {
+                            values.entry((k, raw)).or_insert(line);
+                        }
+                    }
+                    after_colon = false;
+                }
+                _ => {}
+            }
+            i += 1;
         }
-        from = at + encoded.len();
+        Locator { keys, values }
     }
-    None
+
+    /// The line where `value` is first written as a JSON string: as the value
+    /// of `key` when given (`"urn": "…"`), else as a mapping key (`"myApp": {`).
+    pub(crate) fn locate(&self, key: Option<&str>, value: &str) -> Option<usize> {
+        if value.is_empty() {
+            return None;
+        }
+        let encoded = serde_json::to_string(value).ok()?;
+        match key {
+            Some(k) => {
+                let k = serde_json::to_string(k).ok()?;
+                self.values.get(&(k.as_str(), encoded.as_str())).copied()
+            }
+            None => self.keys.get(encoded.as_str()).copied(),
+        }
+    }
 }

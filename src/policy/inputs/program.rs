@@ -4,7 +4,7 @@
 //! default, which take it — since nothing has been created yet. Only the
 //! configuration rules apply: a program has no expiry and no secret.
 
-use super::{locate, pulumi_value, token};
+use super::{Locator, pulumi_value, token};
 use crate::error::{CheckFailure, Error};
 use crate::policy::token::{InputKind, Token};
 use crate::policy::InputFile;
@@ -27,6 +27,7 @@ fn errors(errors: Vec<ProgramError>) -> Error {
 /// Reads the tokens a program declares; `get:` lookups are skipped (they
 /// manage nothing). The address is `<file>:<resource name>`.
 pub(crate) fn read(file: &InputFile) -> Result<Vec<Token>, Error> {
+    let index = Locator::new(&file.text);
     let p = program::parse(&file.name, &file.text).map_err(errors)?;
     let problems = program::validate(&p);
     if !problems.is_empty() {
@@ -47,7 +48,7 @@ pub(crate) fn read(file: &InputFile) -> Result<Vec<Token>, Error> {
             bag.insert(key.value.clone(), value);
         }
         let name = &r.name.value;
-        let line = r.name.pos.map(|p| p.line).or_else(|| locate(&file.text, None, name));
+        let line = r.name.pos.map(|p| p.line).or_else(|| index.locate(None, name));
         let get = |k: &str| match k {
             "clientSecret" | "expiresAt" => pulumi_value(None),
             _ => pulumi_value(bag.get(k)),

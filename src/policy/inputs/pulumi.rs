@@ -3,7 +3,7 @@
 //! lack). Encrypted secrets stay unknown; a `--show-secrets` export carries
 //! them as `plaintext` JSON text, which is what `plaintext-secret` finds.
 
-use super::{locate, pulumi_value, token};
+use super::{Locator, pulumi_value, token};
 use crate::error::Error;
 use crate::policy::token::{Field, InputKind, Token};
 use crate::policy::InputFile;
@@ -19,6 +19,7 @@ pub(crate) fn is_token_type(ty: &str) -> bool {
 /// a create-before-delete replacement, still pending deletion) are skipped:
 /// they share the URN of their replacement, which is what the stack keeps.
 pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
+    let index = Locator::new(&file.text);
     let resources = doc
         .pointer("/deployment/resources")
         .map(|r| r.as_array().ok_or_else(|| Error::invalid(&file.name, "deployment.resources is not a list")))
@@ -34,7 +35,7 @@ pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
         }
         let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
         let address = if urn.is_empty() { id.to_string() } else { urn.to_string() };
-        let line = locate(&file.text, Some("urn"), urn).or_else(|| locate(&file.text, Some("id"), id));
+        let line = index.locate(Some("urn"), urn).or_else(|| index.locate(Some("id"), id));
         let (outputs, inputs) = (r.get("outputs"), r.get("inputs"));
         let get = |p: &str| match pulumi_value(outputs.and_then(|o| o.get(p))) {
             Field::Absent => pulumi_value(inputs.and_then(|i| i.get(p))),

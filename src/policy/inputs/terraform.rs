@@ -2,7 +2,7 @@
 //! of both service token types, one token per instance (`count` and
 //! `for_each` included), addressed the way Terraform prints them.
 
-use super::{locate, plain, snake, token, TERRAFORM_TYPES};
+use super::{Locator, plain, snake, token, TERRAFORM_TYPES};
 use crate::error::Error;
 use crate::policy::token::{InputKind, Token};
 use crate::policy::InputFile;
@@ -21,6 +21,7 @@ pub(crate) fn index_suffix(key: Option<&Value>) -> String {
 /// nothing), and so are deposed instances (already replaced, destroyed by
 /// the next apply).
 pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
+    let index = Locator::new(&file.text);
     let Some(resources) = doc.get("resources").and_then(Value::as_array) else {
         return Err(Error::invalid(&file.name, "is not a Terraform state: `resources` is not a list"));
     };
@@ -41,7 +42,7 @@ pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
             let address = format!("{module}{}.{}{}", field("type"), field("name"), index_suffix(instance.get("index_key")));
             let attributes = instance.get("attributes");
             let id = attributes.and_then(|a| a.get("id")).and_then(Value::as_str).unwrap_or_default();
-            let line = locate(&file.text, Some("id"), id).or_else(|| locate(&file.text, Some("name"), field("name")));
+            let line = index.locate(Some("id"), id).or_else(|| index.locate(Some("name"), field("name")));
             let get = |p: &str| plain(attributes.and_then(|a| a.get(snake(p))));
             out.push(token(file, InputKind::TerraformState, address, line, &get)?);
         }

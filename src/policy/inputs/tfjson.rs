@@ -5,7 +5,7 @@
 //! apply, so the token is not expired).
 
 use super::terraform::index_suffix;
-use super::{locate, plain, snake, token, TERRAFORM_TYPES};
+use super::{Locator, plain, snake, token, TERRAFORM_TYPES};
 use crate::error::Error;
 use crate::policy::token::{Field, InputKind, Token};
 use crate::policy::InputFile;
@@ -38,13 +38,14 @@ fn address(r: &Value) -> String {
 }
 
 fn tokens(file: &InputFile, kind: InputKind, rs: &[&Value], unknown: &Map<String, Value>) -> Result<Vec<Token>, Error> {
+    let index = Locator::new(&file.text);
     let mut out = Vec::new();
     for r in rs.iter().filter(|r| is_token(r)) {
         let address = address(r);
         let values = r.get("values");
         let after_unknown = unknown.get(&address);
         let id = values.and_then(|v| v.get("id")).and_then(Value::as_str).unwrap_or_default();
-        let line = locate(&file.text, Some("address"), &address).or_else(|| locate(&file.text, Some("id"), id));
+        let line = index.locate(Some("address"), &address).or_else(|| index.locate(Some("id"), id));
         let get = |p: &str| {
             let key = snake(p);
             if after_unknown.and_then(|u| u.get(&key)).and_then(Value::as_bool) == Some(true) {
