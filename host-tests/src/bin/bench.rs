@@ -33,10 +33,12 @@
 //!    a matching program and state file): calls and response bytes.
 //! 5. **No-op preview** of those 1000 after the refresh: calls (0 expected)
 //!    and wall time.
-//! 6. **Policy scan** of a generated `pulumi stack export` (deployment v3)
-//!    holding N service tokens: MB/s through the component's typed `policy`
-//!    export (a fresh session per run) and natively (`policy::scan` +
-//!    `render`), and the ratio.
+//! 6. **Policy scan** of a generated `pulumi stack export` (deployment v3,
+//!    pretty-printed) holding N service tokens: MB/s through the component's
+//!    typed `policy` export (a fresh session per run) and natively
+//!    (`policy::scan` + `render`), and the ratio; at N/100, N/10 and N, with
+//!    the measured scaling exponent. A size projected to take more than
+//!    150 s per scan is reported as not run, with the projection.
 //! 7. **The official Python SDK** (`cloudflare==5.9.0`, the emulator test's
 //!    virtualenv at `target/sdk-venv`, created if missing) running
 //!    `bench_sdk.py`'s create/get/delete loop against the emulator (no
@@ -48,7 +50,7 @@ use access_service_token::{policy, provider, secret::Secret};
 use chrono::{DateTime, TimeDelta, Utc};
 use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, Scope, DEFAULT_API_TOKEN};
 use host_tests::command::{CommandHarness, Invocation, Outcome};
-use host_tests::harness::{policy_wit, wit, Harness, Session, SessionConfig};
+use host_tests::harness::{policy_wit, wit, Harness, SessionConfig};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -148,7 +150,7 @@ fn run(plan: &Plan, json_path: Option<&Path>) -> R<()> {
 
 fn component_figures(plan: &Plan, path: &Path, harness: &Harness, table: &mut Table) -> R<()> {
     progress("1. component size, compile, instantiation");
-    table.section("component", "1. Component");
+    table.section("1_component", "1. Component");
     let size = std::fs::metadata(path).or_fail("stat the component")?.len();
     table.count("size_bytes", "size (bytes)", size);
     let engine = wasmtime::Engine::new(&wasmtime::Config::new()).or_fail("create an engine")?;
@@ -164,7 +166,7 @@ fn component_figures(plan: &Plan, path: &Path, harness: &Harness, table: &mut Ta
 
 fn per_call_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
     progress("2. check and diff: component vs native");
-    table.section("per_call", &format!("2. Per call, median of {} calls each (component vs native)", plan.calls));
+    table.section("2_per_call", &format!("2. Per call, median of {} calls each (component vs native)", plan.calls));
     let mut session = harness.session(&session_config("http://127.0.0.1:9")).or_fail("instantiate")?;
     let news = seed_args();
     let (w_news, now) = (wit_args(&news), start());
@@ -197,12 +199,12 @@ fn per_call_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> 
 fn up_figures(plan: &Plan, command: &CommandHarness, table: &mut Table) -> R<()> {
     let n = plan.up_tokens;
     progress(&format!("3. up of {n} new tokens, 20 ms latency, 1000/s ({} run(s))", plan.up_runs));
-    table.section("up", &format!("3. up of {n} new tokens (20 ms latency, CLOUDFLARE_REQUESTS_PER_SECOND=1000; median of {})", plan.up_runs));
+    table.section("3_up", &format!("3. up of {n} new tokens (20 ms latency, CLOUDFLARE_REQUESTS_PER_SECOND=1000; median of {})", plan.up_runs));
     let runs = (0..plan.up_runs).map(|_| up_once(command, n, 1000, Duration::from_millis(20))).collect::<R<Vec<_>>>()?;
     up_rows(table, &runs);
     let n = plan.paced_tokens;
     progress(&format!("3b. up of {n} new tokens at the default 4/s ({} run(s))", plan.paced_runs));
-    table.section("up_default_limit", &format!("3b. up of {n} new tokens at the default limit (4/s; median of {})", plan.paced_runs));
+    table.section("3b_up_default_limit", &format!("3b. up of {n} new tokens at the default limit (4/s; median of {})", plan.paced_runs));
     let runs = (0..plan.paced_runs).map(|_| up_once(command, n, 4, Duration::ZERO)).collect::<R<Vec<_>>>()?;
     up_rows(table, &runs);
     Ok(())
@@ -278,7 +280,7 @@ fn refresh_and_preview_figures(plan: &Plan, command: &CommandHarness, table: &mu
         bytes.push((work.emu.bytes_sent() - before) as f64);
         walls.push(wall);
     }
-    table.section("refresh", &format!("4. refresh of {n} tokens in one account (median of {})", plan.refresh_runs));
+    table.section("4_refresh", &format!("4. refresh of {n} tokens in one account (median of {})", plan.refresh_runs));
     table.count("calls", "calls made", median(calls) as u64);
     table.count("response_bytes", "response bytes (emulator bytes_sent)", median(bytes) as u64);
     table.time("wall", "wall time", median(walls));
@@ -291,8 +293,8 @@ fn refresh_and_preview_figures(plan: &Plan, command: &CommandHarness, table: &mu
         walls.push(wall);
         no_op &= out.stdout.contains(&format!("{n} unchanged"));
     }
-    table.section("preview", &format!("5. no-op preview of those {n} (median of {})", plan.refresh_runs));
-    table.count("calls", "calls made (0 expected)", median(calls) as u64);
+    table.section("5_preview", &format!("5. no-op preview of those {n} (median of {})", plan.refresh_runs));
+    table.count("calls", "calls made (max over runs; 0 expected)", calls.iter().copied().fold(0.0, f64::max) as u64);
     table.time("wall", "wall time", median(walls));
     table.flag("all_unchanged", &format!("preview reports {n} unchanged"), no_op);
     Ok(())
@@ -300,11 +302,53 @@ fn refresh_and_preview_figures(plan: &Plan, command: &CommandHarness, table: &mu
 
 // --------------------------------------------------------------- 6. policy scan
 
+/// A scan projected to take longer than this (per side, per run) is not run.
+const SCAN_BUDGET_S: f64 = 150.0;
+
+/// Scans at N/100, N/10 and N tokens, so the figures show how the time
+/// scales; a size whose projected time (from the exponent measured on the
+/// smaller sizes) exceeds [`SCAN_BUDGET_S`] is reported as not run.
 fn policy_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
-    let n = plan.policy_tokens;
-    progress(&format!("6. policy scan of a stack export with {n} tokens ({} run(s))", plan.policy_runs));
+    let target = plan.policy_tokens;
+    table.section("6_policy_scan", &format!("6. policy scan of a Pulumi stack export (median of {}; sizes N/100, N/10, N = {target})", plan.policy_runs));
+    let mut measured: Vec<(f64, f64)> = Vec::new(); // (tokens, component seconds)
+    for n in [target / 100, target / 10, target] {
+        let exponent = scaling_exponent(&measured).unwrap_or(1.0);
+        if let Some(&(n0, t0)) = measured.last() {
+            let projected = t0 * (n as f64 / n0).powf(exponent);
+            if projected > SCAN_BUDGET_S {
+                progress(&format!("6. policy scan of {n} tokens: not run, projected {} per scan", fmt_secs(projected)));
+                let shown = format!("not run: ≈ {} projected", fmt_secs(projected));
+                table.add(&format!("n{n}_projected_component_s"), &format!("{n} tokens: component"), json!(projected), shown);
+                continue;
+            }
+        }
+        progress(&format!("6. policy scan of a stack export with {n} tokens ({} run(s))", plan.policy_runs));
+        let (bytes, via_component, native) = policy_scan_at(n, plan.policy_runs, harness)?;
+        let (c, nat, mb) = (median(via_component), median(native), bytes as f64 / 1e6);
+        let label = format!("{n} tokens ({mb:.1} MB)");
+        table.add(&format!("n{n}_component_mb_per_s"), &format!("{label}: component"), json!(mb / c), format!("{:.2} MB/s ({})", mb / c, fmt_secs(c)));
+        table.add(&format!("n{n}_native_mb_per_s"), &format!("{label}: native"), json!(mb / nat), format!("{:.2} MB/s ({})", mb / nat, fmt_secs(nat)));
+        table.ratio(&format!("n{n}_ratio"), &format!("{label}: ratio component / native time"), c / nat);
+        measured.push((n as f64, c));
+    }
+    if let Some(k) = scaling_exponent(&measured) {
+        table.add("scaling_exponent", "component time ∝ Nᵏ, k between the two largest sizes", json!(k), format!("{k:.2}"));
+    }
+    Ok(())
+}
+
+/// k in time ∝ Nᵏ from the last two measurements.
+fn scaling_exponent(measured: &[(f64, f64)]) -> Option<f64> {
+    let [.., (n0, t0), (n1, t1)] = measured else { return None };
+    Some((t1 / t0).ln() / (n1 / n0).ln())
+}
+
+/// Input bytes, then the seconds of each run through the component (a
+/// fresh instance per scan, as a CI run has; instantiation not timed) and
+/// natively, alternately. Both render the text report.
+fn policy_scan_at(n: usize, runs: usize, harness: &Harness) -> R<(usize, Vec<f64>, Vec<f64>)> {
     let text = pulumi_export(n);
-    let mb = text.len() as f64 / 1e6;
     let now = start();
     let w_files = [policy_wit::InputFile { name: "stack.json".into(), text: text.clone() }];
     let w_settings = policy_wit::Settings { now: Some(timestamp(now)), policy_file: None, overrides: vec![], kind: None };
@@ -312,21 +356,19 @@ fn policy_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
     let settings = policy::Settings::build(now, None, &[]).or_fail("policy settings")?;
     let config = session_config("http://127.0.0.1:9");
     let (via_component, native) = side_by_side(
-        plan.policy_runs,
+        runs,
         || {
-            // A fresh instance per scan, as a CI run would have; not timed.
             let mut session = harness.session(&config).or_fail("instantiate")?;
             time(|| component(session.policy_scan(&w_files, &w_settings, policy_wit::ReportFormat::Text), "policy scan"))
         },
-        || time(|| policy::scan(&files, None, &settings).map(|r| policy::render(&r, policy::Format::Text)).or_fail("native policy scan")),
+        || {
+            time(|| match policy::scan(&files, None, &settings).or_fail("native policy scan")? {
+                r if r.tokens_checked == n => Ok(policy::render(&r, policy::Format::Text)),
+                r => Err(format!("the policy scan read {} tokens of the {n} in the generated export", r.tokens_checked)),
+            })
+        },
     )?;
-    table.section("policy_scan", &format!("6. policy scan of a stack export, {n} tokens, {mb:.1} MB (median of {})", plan.policy_runs));
-    table.count("input_bytes", "input size (bytes)", (mb * 1e6) as u64);
-    let (c, nat) = (median(via_component), median(native));
-    table.add("component_mb_per_s", "component (MB/s)", json!(mb / c), format!("{:.1} MB/s ({})", mb / c, fmt_secs(c)));
-    table.add("native_mb_per_s", "native (MB/s)", json!(mb / nat), format!("{:.1} MB/s ({})", mb / nat, fmt_secs(nat)));
-    table.ratio("ratio", "ratio (component time / native time)", c / nat);
-    Ok(())
+    Ok((files[0].text.len(), via_component, native))
 }
 
 // ------------------------------------------------------------- 7. Python SDK
@@ -368,7 +410,7 @@ fn sdk_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
     emu.clear_requests();
     let theirs = run_sdk(&python, &emu, iterations, warmup)?;
     let sdk_calls = emu.requests().len();
-    table.section("python_sdk", &format!("7. create/read/delete: the official Python SDK 5.9.0 vs the component (median per call, {iterations} iterations, no latency)"));
+    table.section("7_python_sdk", &format!("7. create/read/delete: the official Python SDK 5.9.0 vs the component (median per call, {iterations} iterations, no latency)"));
     for op in ["create", "read", "delete"] {
         let sdk = theirs.get(op).cloned().ok_or_else(|| format!("bench_sdk.py printed no {op} times"))?;
         let label = if op == "read" { "read (SDK: get)" } else { op };
@@ -669,17 +711,30 @@ fn fmt_secs(s: f64) -> String {
 /// written as JSON (`{section: {key: value}}`, times in seconds).
 #[derive(Default)]
 struct Table {
-    sections: Vec<(String, String, Vec<(String, String, Value, String)>)>,
+    sections: Vec<Section>,
+}
+
+struct Section {
+    key: String,
+    title: String,
+    figures: Vec<Figure>,
+}
+
+struct Figure {
+    key: String,
+    label: String,
+    value: Value,
+    shown: String,
 }
 
 impl Table {
     fn section(&mut self, key: &str, title: &str) {
-        self.sections.push((key.into(), title.into(), Vec::new()));
+        self.sections.push(Section { key: key.into(), title: title.into(), figures: Vec::new() });
     }
 
     fn add(&mut self, key: &str, label: &str, value: Value, shown: String) {
-        if let Some((_, _, rows)) = self.sections.last_mut() {
-            rows.push((key.into(), label.into(), value, shown));
+        if let Some(section) = self.sections.last_mut() {
+            section.figures.push(Figure { key: key.into(), label: label.into(), value, shown });
         }
     }
 
@@ -709,20 +764,20 @@ impl Table {
     }
 
     fn print(&self) {
-        let width = self.sections.iter().flat_map(|(_, _, rows)| rows.iter().map(|r| r.1.chars().count())).max().unwrap_or(0);
-        for (_, title, rows) in &self.sections {
-            println!("\n{title}");
-            for (_, label, _, shown) in rows {
-                println!("  {label:<width$}  {shown:>14}");
+        let width = self.sections.iter().flat_map(|s| s.figures.iter().map(|f| f.label.chars().count())).max().unwrap_or(0);
+        for section in &self.sections {
+            println!("\n{}", section.title);
+            for f in &section.figures {
+                println!("  {:<width$}  {:>14}", f.label, f.shown);
             }
         }
     }
 
     fn json(&self) -> Value {
-        let sections = self.sections.iter().map(|(key, title, rows)| {
-            let mut figures: serde_json::Map<String, Value> = rows.iter().map(|(k, _, v, _)| (k.clone(), v.clone())).collect();
-            figures.insert("title".into(), json!(title));
-            (key.clone(), Value::Object(figures))
+        let sections = self.sections.iter().map(|s| {
+            let mut figures: serde_json::Map<String, Value> = s.figures.iter().map(|f| (f.key.clone(), f.value.clone())).collect();
+            figures.insert("title".into(), json!(s.title));
+            (s.key.clone(), Value::Object(figures))
         });
         Value::Object(sections.collect())
     }
