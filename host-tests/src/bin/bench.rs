@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --profile bench-host -p host-tests --bin bench                  # full run (several minutes)
 //! cargo run --profile bench-host -p host-tests --bin bench -- --quick       # fewer iterations, smaller N
+//! cargo run -p host-tests --bin bench -- --smoke                             # every figure once, tiny N (a test runs this)
 //! cargo run --profile bench-host -p host-tests --bin bench -- --json out.json
 //! ```
 //!
@@ -83,6 +84,25 @@ struct Plan {
 }
 
 impl Plan {
+    /// Every figure once at tiny sizes: proves the benchmark runs, measures nothing.
+    fn smoke() -> Plan {
+        Plan {
+            quick: true,
+            compiles: 1,
+            instantiations: 5,
+            calls: 20,
+            up_tokens: 10,
+            up_runs: 1,
+            paced_tokens: 6,
+            paced_runs: 1,
+            refresh_tokens: 20,
+            refresh_runs: 1,
+            policy_tokens: 300,
+            policy_runs: 1,
+            sdk_iterations: 3,
+        }
+    }
+
     fn new(quick: bool) -> Plan {
         let q = |quick_value, full_value| if quick { quick_value } else { full_value };
         Plan {
@@ -108,10 +128,11 @@ fn main() -> ExitCode {
     let quick = args.iter().any(|a| a == "--quick");
     let json_path = args.iter().position(|a| a == "--json").map(|i| args.get(i + 1).map(PathBuf::from));
     if json_path == Some(None) || args.iter().any(|a| a == "--help" || a == "-h") {
-        eprintln!("usage: bench [--quick] [--json <path>]");
+        eprintln!("usage: bench [--quick | --smoke] [--json <path>]");
         return ExitCode::FAILURE;
     }
-    match run(&Plan::new(quick), json_path.flatten().as_deref()) {
+    let plan = if args.iter().any(|a| a == "--smoke") { Plan::smoke() } else { Plan::new(quick) };
+    match run(&plan, json_path.flatten().as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bench failed: {e}");
