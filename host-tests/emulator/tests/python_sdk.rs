@@ -6,9 +6,10 @@
 //! test then checks every request the SDK sent against the reference OpenAPI
 //! document, and that the SDK exercised every operation in it.
 //!
-//! The virtualenv lives at `$CF_SDK_VENV` or `<target>/sdk-venv` and is
-//! (re)installed when `requirements.txt` changes. There is no silent skip: a
-//! missing Python, a failing pip or a failing script fails the test.
+//! The virtualenv lives at `$CF_SDK_VENV` or `<target>/tools/cloudflare-sdk`
+//! and is installed once (by `test_tools`, safe for parallel tests), again
+//! when `requirements.txt` changes. There is no silent skip: a missing
+//! Python, a failing pip or a failing script fails the test.
 //! Set `CF_SDK_DUMP=1` to print every request the SDK sent.
 
 use cloudflare_emulator::openapi::OpenApi;
@@ -39,38 +40,7 @@ fn run(cmd: &mut Command, what: &str) {
 
 /// The venv's python, creating the venv and installing the pinned SDK if needed.
 fn sdk_python() -> PathBuf {
-    let venv = std::env::var_os("CF_SDK_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("../sdk-venv"));
-    let python = venv.join("bin/python");
-    let requirements = here().join("requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
-    let stamp = venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
-        return python;
-    }
-    if !python.exists() {
-        let system_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run(
-            Command::new(system_python).args(["-m", "venv"]).arg(&venv),
-            "creating the SDK virtualenv",
-        );
-    }
-    run(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "--quiet",
-                "-r",
-            ])
-            .arg(&requirements),
-        "installing the pinned cloudflare SDK",
-    );
-    std::fs::write(&stamp, wanted).expect("write the install stamp");
-    python
+    test_tools::venv_python(&test_tools::cloudflare_sdk_venv())
 }
 
 #[test]
