@@ -1,9 +1,10 @@
 //! The local state file: what `up` created, as Pulumi records it — each
 //! resource's id, input and output property bags (secrets in Pulumi's secret
 //! wrapper, so they are marked as secrets), plus the program's outputs.
-//! Versioned JSON, written atomically: a temporary file is written and then
-//! renamed over the old one, so an interruption leaves either the old or the
+//! Versioned JSON, written atomically: a temporary file (of a random name)
+//! is written and then renamed over the old one, so an interruption leaves either the old or the
 //! new state, never half of one; the first write of a run keeps a backup.
+//! Verbs that write the state hold its lock ([`crate::state_lock`]) first.
 
 use crate::error::Error;
 use crate::secret::Secret;
@@ -176,7 +177,7 @@ impl StateStore {
     pub fn load(&mut self) -> Result<StateFile, Error> {
         let path = self.path.display().to_string();
         let text = match std::fs::read(&self.path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| Error::invalid("state", format!("{path} is not UTF-8 text; restore it from {path}.bak")))?,
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| Error::invalid("state", format!("{}; restore it from {path}.bak", crate::error::not_utf8(&path, e.as_bytes()))))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StateFile::new()),
             Err(e) => return Err(Error::invalid("state", format!("cannot read {path}: {e}"))),
         };
@@ -220,10 +221,27 @@ impl StateStore {
                 text
             }
         };
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(|e| io("cannot write next to", e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| io("cannot replace", e))
+        let tmp = temporary_path(&self.path)?;
+        let written = std::fs::write(&tmp, text)
+            .map_err(|e| io("cannot write next to", e))
+            .and_then(|()| std::fs::rename(&tmp, &self.path).map_err(|e| io("cannot replace", e)));
+        if written.is_err() {
+            // Leave no half-written file behind; the state itself is untouched.
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
     }
+}
+
+/// `<state>.<random>.tmp`: a name no other writer uses, so two writers (a
+/// run and a person's copy, or two runs the lock did not stop) never write
+/// into, or rename away, each other's temporary file.
+fn temporary_path(path: &Path) -> Result<PathBuf, Error> {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|e| Error::Internal(format!("no source of randomness for a temporary file name: {e}")))?;
+    let mut s = path.as_os_str().to_owned();
+    s.push(format!(".{}.tmp", random.iter().map(|b| format!("{b:02x}")).collect::<String>()));
+    Ok(PathBuf::from(s))
 }
 
 /// `<state>.bak`.
@@ -278,7 +296,28 @@ mod tests {
         assert_eq!(store.load().unwrap(), s);
         let backup = StateFile::parse(&std::fs::read_to_string(backup_path(&path)).unwrap(), "bak").unwrap();
         assert!(backup.resources.is_empty(), "the backup is the state before this run");
-        assert!(!path.with_extension("json.tmp").exists());
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn temporary_names_are_unique_and_a_failed_save_leaves_none() {
+        let dir = std::env::temp_dir().join(format!("state-test-tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.json");
+        let (a, b) = (temporary_path(&path).unwrap(), temporary_path(&path).unwrap());
+        assert_ne!(a, b);
+        assert!(a.to_string_lossy().starts_with(&*path.to_string_lossy()) && a.to_string_lossy().ends_with(".tmp"), "{a:?}");
+        // The rename fails: the state's path is a non-empty directory.
+        std::fs::create_dir_all(path.join("occupied")).unwrap();
+        let mut store = StateStore::new(&path);
+        store.backed_up = true;
+        let err = store.save(&StateFile::new()).unwrap_err();
+        assert!(err.to_string().contains("cannot replace"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
