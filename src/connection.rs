@@ -37,8 +37,9 @@ impl Default for RetrySettings {
     }
 }
 
-/// Everything a call needs besides the operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Everything a call needs besides the operation. Its `Debug` shows the base
+/// URL without user information (see [`redact_url`]).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Connection {
     /// Without a trailing slash, e.g. `https://api.cloudflare.com/client/v4`.
     pub base_url: String,
@@ -72,13 +73,40 @@ impl Connection {
     }
 }
 
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("base_url", &redact_url(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("requests_per_second", &self.requests_per_second)
+            .field("request_timeout_ms", &self.request_timeout_ms)
+            .finish()
+    }
+}
+
+/// A URL as a message may show it: user information (`user:password@`)
+/// replaced by `[redacted]@`, so a password written into a base URL never
+/// reaches a terminal or a log. Every message that quotes a URL uses this.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}[redacted]{}", &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
 /// Credentials go only to an `https` base URL, or `http` on a loopback
 /// address (the local emulator). Anything else is refused before any call.
 pub fn check_egress(base_url: &str) -> Result<(), crate::Error> {
     let refuse = |why: &str| {
         crate::Error::invalid(
             "baseUrl",
-            format!("{why}: credentials are sent only to https URLs, or to http on a loopback address (127.0.0.0/8, ::1, localhost); found {base_url:?}"),
+            format!("{why}: credentials are sent only to https URLs, or to http on a loopback address (127.0.0.0/8, ::1, localhost); found {}", crate::error::quote(&redact_url(base_url))),
         )
     };
     let (scheme, rest) = base_url.split_once("://").ok_or_else(|| refuse("not a URL"))?;
@@ -108,7 +136,7 @@ fn is_loopback(authority: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::check_egress;
+    use super::{check_egress, redact_url};
 
     #[test]
     fn https_anywhere_http_only_on_loopback() {
@@ -134,5 +162,21 @@ mod tests {
             let err = check_egress(bad).unwrap_err().to_string();
             assert!(err.contains("credentials are sent only to https URLs"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn user_information_never_reaches_a_message() {
+        let err = check_egress("https://user:hunter2@api.cloudflare.com/client/v4").unwrap_err().to_string();
+        assert!(err.ends_with("found \"https://[redacted]@api.cloudflare.com/client/v4\""), "{err}");
+        assert!(!err.contains("hunter2") && !err.contains("user:"), "{err}");
+        let err = check_egress("ftp://me:pw@127.0.0.1/x").unwrap_err().to_string();
+        assert!(err.ends_with("found \"ftp://[redacted]@127.0.0.1/x\""), "{err}");
+        let err = check_egress("me:pw@example.com/x").unwrap_err().to_string();
+        assert!(err.ends_with("found \"[redacted]@example.com/x\""), "{err}");
+        assert_eq!(redact_url("https://a:b@c@host:8443/p@q?x=@#@"), "https://[redacted]@host:8443/p@q?x=@#@");
+        assert_eq!(redact_url("https://api.cloudflare.com/client/v4"), "https://api.cloudflare.com/client/v4");
+        let conn = super::Connection::new(super::Credentials::ApiToken(crate::secret::Secret::new("t"))).with_base_url("https://u:hunter2@h/x");
+        let debug = format!("{conn:?}");
+        assert!(!debug.contains("hunter2") && debug.contains("[redacted]@h/x"), "{debug}");
     }
 }

@@ -113,7 +113,7 @@ pub fn renewal_due(min_days: i64, expires_at: Option<&str>, now: DateTime<Utc>) 
     }
     let Some(text) = expires_at else { return Ok(None) };
     let expiry = DateTime::parse_from_rfc3339(text)
-        .map_err(|e| Error::invalid("expiresAt", format!("the state holds {text:?}, not an RFC 3339 time ({e}); run a refresh to read it again")))?
+        .map_err(|e| Error::invalid("expiresAt", format!("the state holds {text}, not an RFC 3339 time ({e}); run a refresh to read it again", text = crate::error::quote(&text))))?
         .with_timezone(&Utc);
     let window = TimeDelta::try_days(min_days).unwrap_or(TimeDelta::MAX);
     // A window reaching past the end of the calendar covers every expiry.
@@ -219,7 +219,7 @@ pub fn plan(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<P
     if p.name_changed || p.duration_changed {
         let mut what = Vec::new();
         if p.name_changed {
-            what.push(format!("name {:?} → {:?}", old.name, news.name));
+            what.push(format!("name {} → {}", crate::error::quote(&old.name), crate::error::quote(&news.name)));
         }
         if p.duration_changed {
             what.push(format!(

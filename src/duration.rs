@@ -44,11 +44,11 @@ pub fn parse(text: &str) -> Result<Lifetime, String> {
         return Err(format!("{expected}, found an empty string"));
     }
     if text.starts_with('-') {
-        return Err(format!("{expected}, found a negative duration {text:?}"));
+        return Err(format!("{expected}, found a negative duration {text}", text = crate::error::quote(&text)));
     }
     let body = text.strip_prefix('+').unwrap_or(text);
     if body == "0" {
-        return Err(format!("{expected}, found a zero duration {text:?}"));
+        return Err(format!("{expected}, found a zero duration {text}", text = crate::error::quote(&text)));
     }
     let mut total: i128 = 0;
     let mut rest = body;
@@ -56,7 +56,7 @@ pub fn parse(text: &str) -> Result<Lifetime, String> {
         let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         let (number, after) = rest.split_at(num_len);
         if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-            return Err(format!("{expected}, found {text:?}"));
+            return Err(format!("{expected}, found {text}", text = crate::error::quote(&text)));
         }
         let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
         let (unit, next) = after.split_at(unit_len);
@@ -67,26 +67,26 @@ pub fn parse(text: &str) -> Result<Lifetime, String> {
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            "" => return Err(format!("{expected}, found {text:?} (a number without a unit)")),
-            other => return Err(format!("{expected}, found {text:?} (unknown unit {other:?})")),
+            "" => return Err(format!("{expected}, found {text} (a number without a unit)", text = crate::error::quote(&text))),
+            other => return Err(format!("{expected}, found {text} (unknown unit {other})", text = crate::error::quote(&text), other = crate::error::quote(&other))),
         };
         let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
-        let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| format!("{expected}, found {text:?} (too large)"))? };
-        let mut value = whole.checked_mul(unit_ns).ok_or_else(|| format!("{expected}, found {text:?} (too large)"))?;
+        let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| format!("{expected}, found {text} (too large)", text = crate::error::quote(&text)))? };
+        let mut value = whole.checked_mul(unit_ns).ok_or_else(|| format!("{expected}, found {text} (too large)", text = crate::error::quote(&text)))?;
         let mut scale = unit_ns;
         for digit in frac.bytes().take(18) {
             scale /= 10;
-            value = value.checked_add(i128::from(digit - b'0') * scale).ok_or_else(|| format!("{expected}, found {text:?} (too large)"))?;
+            value = value.checked_add(i128::from(digit - b'0') * scale).ok_or_else(|| format!("{expected}, found {text} (too large)", text = crate::error::quote(&text)))?;
         }
-        total = total.checked_add(value).ok_or_else(|| format!("{expected}, found {text:?} (too large)"))?;
+        total = total.checked_add(value).ok_or_else(|| format!("{expected}, found {text} (too large)", text = crate::error::quote(&text)))?;
         if total > i128::from(i64::MAX) {
             // Go's time.ParseDuration, which the API uses, stops at int64 nanoseconds.
-            return Err(format!("{expected}, found {text:?} (too large: the API accepts at most 2562047h47m16.854775807s; use \"forever\")"));
+            return Err(format!("{expected}, found {text} (too large: the API accepts at most 2562047h47m16.854775807s; use \"forever\")", text = crate::error::quote(&text)));
         }
         rest = next;
     }
     if total == 0 {
-        return Err(format!("{expected}, found a zero duration {text:?}"));
+        return Err(format!("{expected}, found a zero duration {text}", text = crate::error::quote(&text)));
     }
     Ok(Lifetime::Finite(total))
 }

@@ -65,6 +65,10 @@ pub enum Error {
     Api(ApiFailure),
     /// The request did not complete.
     Transport(String),
+    /// Another run holds the state lock (its holder, age and how to clear
+    /// it are in the message); nothing was done. Wait for that run to end,
+    /// or clear a lock left by a killed run with `--force-unlock`.
+    Locked(String),
     /// A bug or an impossible response.
     Internal(String),
 }
@@ -105,12 +109,34 @@ impl fmt::Display for Error {
             }
             Error::Api(a) => write!(f, "Cloudflare API error ({a})"),
             Error::Transport(m) => write!(f, "request failed: {m}"),
+            Error::Locked(m) => write!(f, "state locked: {m}"),
             Error::Internal(m) => write!(f, "internal error (please report): {m}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// How many characters of an input a message quotes before cutting it.
+pub const QUOTE_LIMIT: usize = 80;
+
+/// Quotes input for a message the way `{:?}` does, cut to [`QUOTE_LIMIT`]
+/// characters with `…` and the full length noted, so a 20 MB id makes a
+/// message of a line, not of 20 MB: `"ffff…"… (20971520 bytes)`.
+pub fn quote(s: &str) -> String {
+    match s.char_indices().nth(QUOTE_LIMIT) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes)", &s[..cut], s.len()),
+    }
+}
+
+/// Why bytes read from `path` are not text: the offset of the first invalid
+/// byte, and a hint when the file looks like UTF-16 (a byte-order mark).
+pub fn not_utf8(path: &str, bytes: &[u8]) -> String {
+    let offset = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+    let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) { " (it looks like UTF-16: save it as UTF-8)" } else { "" };
+    format!("{path} is not UTF-8 text: invalid byte at offset {offset}{hint}")
+}
 
 #[cfg(test)]
 mod tests {
@@ -128,5 +154,23 @@ mod tests {
         assert_eq!(e.to_string(), "invalid input: accountId: conflicts with zoneId; zoneId: conflicts with accountId");
         let e = Error::RateLimited { retry_after_seconds: Some(30), message: "slow down".into() };
         assert!(e.to_string().contains("retry after 30 s"));
+    }
+
+    #[test]
+    fn quotes_are_bounded_and_say_how_long_the_input_was() {
+        assert_eq!(quote("1y"), "\"1y\"");
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        let long = "f".repeat(20 << 20);
+        assert_eq!(quote(&long), format!("\"{}\"… (20971520 bytes)", "f".repeat(QUOTE_LIMIT)));
+        let exact = "é".repeat(QUOTE_LIMIT);
+        assert_eq!(quote(&exact), format!("{exact:?}"), "80 characters are quoted whole");
+        let over = "é".repeat(QUOTE_LIMIT + 1);
+        assert_eq!(quote(&over), format!("{:?}… ({} bytes)", "é".repeat(QUOTE_LIMIT), over.len()), "cut on a character boundary");
+    }
+
+    #[test]
+    fn not_utf8_names_the_offset() {
+        assert_eq!(not_utf8("Pulumi.yaml", b"name: \xff"), "Pulumi.yaml is not UTF-8 text: invalid byte at offset 6");
+        assert!(not_utf8("p", &[0xff, 0xfe, b'a', 0]).ends_with("offset 0 (it looks like UTF-16: save it as UTF-8)"));
     }
 }

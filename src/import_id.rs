@@ -11,12 +11,12 @@ const FORMS: &str = "expected <account_id>/<token_id>, accounts/<account_id>/<to
 /// Parses an import id into the token's scope and id.
 pub fn parse(id: &str) -> Result<(Scope, TokenId), Error> {
     let parts: Vec<&str> = id.split('/').collect();
-    let fail = |why: String| Error::invalid("id", format!("{FORMS}, found {id:?}{why}"));
+    let fail = |why: String| Error::invalid("id", format!("{FORMS}, found {id}{why}", id = crate::error::quote(&id)));
     let (scope, token) = match parts.as_slice() {
         [account, token] => (Scope::account(account), token),
         ["accounts", account, token] => (Scope::account(account), token),
         ["zones", zone, token] => (Scope::zone(zone), token),
-        [kind, _, _] => return Err(fail(format!(": unknown scope {kind:?}"))),
+        [kind, _, _] => return Err(fail(format!(": unknown scope {kind}", kind = crate::error::quote(&kind)))),
         _ => return Err(fail(String::new())),
     };
     let scope = scope.map_err(|e| fail(format!(": {}", reason(&e))))?;

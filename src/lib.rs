@@ -26,12 +26,14 @@ pub mod program;
 pub mod properties;
 pub mod provider;
 pub mod pulumi;
+pub mod paging;
 pub mod ratelimit;
 pub mod requests;
 pub mod responses;
 pub mod secret;
 pub mod state;
 pub mod state_crypto;
+pub mod state_lock;
 pub mod transport;
 pub mod validate;
 

@@ -80,7 +80,7 @@ pub fn check_identifier(id: &str) -> Result<(), String> {
     if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(format!("expected 32 hexadecimal characters, found {id:?} ({})", id.chars().count()))
+        Err(format!("expected 32 hexadecimal characters, found {id} ({})", id.chars().count(), id = crate::error::quote(&id)))
     }
 }
 
@@ -98,7 +98,7 @@ impl TokenId {
         if ok {
             Ok(TokenId(id.to_string()))
         } else {
-            Err(Error::invalid("id", format!("expected a token UUID such as \"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\", found {id:?}")))
+            Err(Error::invalid("id", format!("expected a token UUID such as \"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\", found {id}", id = crate::error::quote(&id))))
         }
     }
 

@@ -71,7 +71,7 @@ fn describe(value: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("the boolean {b}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {s:?}"),
+        Value::String(s) => format!("the string {s}", s = crate::error::quote(&s)),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
     }
@@ -81,7 +81,7 @@ fn describe(value: &Value) -> String {
 /// every caller (bags, programs) gives the same "did you mean" hint.
 pub fn unknown_reason(name: &str) -> String {
     match crate::hint::closest(name, INPUT_PROPERTIES) {
-        Some(known) => format!("unknown property; did you mean {known:?}?"),
+        Some(known) => format!("unknown property; did you mean {known}?", known = crate::error::quote(&known)),
         None => format!("unknown property; known properties are {}", INPUT_PROPERTIES.join(", ")),
     }
 }

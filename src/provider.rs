@@ -9,10 +9,11 @@ use crate::diff::{self, Plan};
 use crate::duration::DEFAULT_DURATION;
 use crate::error::Error;
 use crate::import_id;
+use crate::paging::Pager;
 use crate::model::{Computed, Outcome, PlannedState, Scope, TokenArgs, TokenId, TokenState};
 use crate::requests::{self, ApiRequest, TokenBody};
 use crate::responses::{self, ApiToken};
-use crate::transport::{RawResponse, Transport};
+use crate::transport::{RawResponse, Transport, TransportFailure};
 use crate::validate;
 use chrono::{DateTime, Utc};
 
@@ -140,17 +141,11 @@ pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: b
             expires_at: Computed::Unknown,
         }));
     }
-    let body = TokenBody {
-        name: Some(args.name.clone()),
-        duration: args.duration.clone(),
-        client_secret_version: args.client_secret_version,
-        previous_client_secret_expires_at: args.previous_client_secret_expires_at.clone(),
-    };
     let started = client.transport.now();
-    let request = requests::create(client.conn, &scope, &body);
+    let request = requests::create(client.conn, &scope, &body_of(&args));
     let cause = match client.send_raw(&request) {
         Ok(resp) if resp.status >= 500 => format!("POST {}: HTTP {}", request.path, resp.status),
-        Ok(resp) if unreadable(&resp) => format!("POST {}: HTTP {} with an answer cut short ({} bytes)", request.path, resp.status, resp.body.len()),
+        Ok(resp) if unreadable(&resp) => format!("POST {}: {}", request.path, responses::unreadable_success(&resp)),
         Ok(resp) => {
             let token: ApiToken = responses::parse(&resp)?;
             if token.client_secret.is_none() {
@@ -165,53 +160,93 @@ pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: b
     Ok(Outcome::Applied(state_from(adopted, args, None)))
 }
 
-/// Creates several tokens with all their requests in flight at once (the
-/// caller bounds how many). Each outcome is what [`create`] would give: a
-/// refusal that changed nothing (429, not sent) is retried on its own with
-/// the retry policy; a lost or broken answer is reconciled by listing.
-pub fn create_many<T: Transport>(client: &mut Client<T>, news: &[TokenArgs]) -> Vec<Result<Outcome, Error>> {
-    if let Err(e) = crate::connection::check_egress(&client.conn.base_url) {
-        return news.iter().map(|_| Err(e.clone())).collect();
+/// What to do with one answer of a concurrent create.
+enum Settled {
+    /// The outcome is known: the token, or an error that changed nothing.
+    Done(Result<ApiToken, Error>),
+    /// Refused before anything changed (429, or never sent): try again alone.
+    Retry,
+    /// It may have made a token whose answer is lost: find out by listing.
+    Reconcile(String),
+}
+
+/// Judges one answer of a concurrent create, without further calls.
+fn settle(path: &str, answer: Result<RawResponse, TransportFailure>) -> Settled {
+    match answer {
+        Ok(resp) if resp.status == 429 => Settled::Retry,
+        Ok(resp) if resp.status >= 500 => Settled::Reconcile(format!("POST {path}: HTTP {}", resp.status)),
+        Ok(resp) if unreadable(&resp) => Settled::Reconcile(format!("POST {path}: {}", responses::unreadable_success(&resp))),
+        Ok(resp) => Settled::Done(responses::parse(&resp).and_then(|token: ApiToken| match token.client_secret {
+            Some(_) => Ok(token),
+            None => Err(Error::Internal(format!("token {} was created but the API returned no client secret", token.id))),
+        })),
+        Err(f) if !f.maybe_sent && f.retryable => Settled::Retry,
+        Err(f) if !f.maybe_sent => Settled::Done(Err(Error::Transport(f.message))),
+        Err(f) => Settled::Reconcile(f.message),
     }
-    let mut checked = Vec::with_capacity(news.len());
-    let mut requests = Vec::new();
-    for args in news {
-        let prepared = validate::check(args).and_then(|a| a.scope().map(|s| (a, s)));
-        if let Ok((a, scope)) = &prepared {
-            let body = TokenBody {
-                name: Some(a.name.clone()),
-                duration: a.duration.clone(),
-                client_secret_version: a.client_secret_version,
-                previous_client_secret_expires_at: a.previous_client_secret_expires_at.clone(),
-            };
-            requests.push(requests::create(client.conn, scope, &body));
+}
+
+/// Creates several tokens with all their requests in flight at once (the
+/// caller bounds how many), handing each outcome to `on_outcome` with its
+/// index in `news` as soon as it is known — so the caller can save it before
+/// the slower answers arrive. Each outcome is what [`create`] would give: a
+/// refusal that changed nothing (429, not sent) is retried on its own with
+/// the retry policy, and a lost or broken answer is reconciled by listing;
+/// both happen after every answer of the batch is in.
+pub fn create_many<T: Transport>(client: &mut Client<T>, news: &[TokenArgs], on_outcome: &mut dyn FnMut(usize, Result<Outcome, Error>)) {
+    if let Err(e) = crate::connection::check_egress(&client.conn.base_url) {
+        for i in 0..news.len() {
+            on_outcome(i, Err(e.clone()));
         }
-        checked.push(prepared);
+        return;
+    }
+    let mut sent: Vec<(usize, TokenArgs, Scope)> = Vec::with_capacity(news.len());
+    let mut requests = Vec::with_capacity(news.len());
+    for (i, args) in news.iter().enumerate() {
+        match validate::check(args).and_then(|a| a.scope().map(|s| (a, s))) {
+            Ok((args, scope)) => {
+                requests.push(requests::create(client.conn, &scope, &body_of(&args)));
+                sent.push((i, args, scope));
+            }
+            Err(e) => on_outcome(i, Err(e)),
+        }
     }
     let started = client.transport.now();
-    let mut answers = client.transport.send_all(&client.conn.base_url, &requests).into_iter();
-    checked
-        .into_iter()
-        .map(|prepared| {
-            let (args, scope) = prepared?;
-            let answer = answers.next().ok_or_else(|| Error::Internal("an answer is missing".into()))?;
-            let path = requests::create(client.conn, &scope, &TokenBody::default()).path;
-            let cause = match answer {
-                Ok(resp) if resp.status == 429 => return create(client, &args, false),
-                Ok(resp) if resp.status >= 500 => format!("POST {path}: HTTP {}", resp.status),
-                Ok(resp) if unreadable(&resp) => format!("POST {path}: HTTP {} with an answer cut short", resp.status),
-                Ok(resp) => {
-                    let token: ApiToken = responses::parse(&resp)?;
-                    return Ok(Outcome::Applied(state_from(token, args, None)));
-                }
-                Err(f) if !f.maybe_sent && f.retryable => return create(client, &args, false),
-                Err(f) if !f.maybe_sent => return Err(Error::Transport(f.message)),
-                Err(f) => f.message,
-            };
-            let adopted = reconcile(client, &scope, &args.name, started, &cause)?;
-            Ok(Outcome::Applied(state_from(adopted, args, None)))
-        })
-        .collect()
+    let mut answered = vec![false; sent.len()];
+    // Index of the request, and the cause when it must be reconciled
+    // (none: retried alone).
+    let mut later: Vec<(usize, Option<String>)> = Vec::new();
+    client.transport.send_all(&client.conn.base_url, &requests, &mut |k, answer| {
+        let (Some((i, args, _)), Some(request)) = (sent.get(k), requests.get(k)) else {
+            return;
+        };
+        answered[k] = true;
+        match settle(&request.path, answer) {
+            Settled::Done(result) => on_outcome(*i, result.map(|token| Outcome::Applied(state_from(token, args.clone(), None)))),
+            Settled::Retry => later.push((k, None)),
+            Settled::Reconcile(cause) => later.push((k, Some(cause))),
+        }
+    });
+    // A request the transport never answered may still have been sent.
+    later.extend(answered.iter().enumerate().filter(|(_, a)| !**a).map(|(k, _)| (k, Some(format!("POST {}: no answer", requests[k].path)))));
+    later.sort_by_key(|(k, _)| *k);
+    for (k, cause) in later {
+        let (i, args, scope) = &sent[k];
+        let outcome = match cause {
+            None => create(client, args, false),
+            Some(cause) => reconcile(client, scope, &args.name, started, &cause).map(|token| Outcome::Applied(state_from(token, args.clone(), None))),
+        };
+        on_outcome(*i, outcome);
+    }
+}
+
+fn body_of(args: &TokenArgs) -> TokenBody {
+    TokenBody {
+        name: Some(args.name.clone()),
+        duration: args.duration.clone(),
+        client_secret_version: args.client_secret_version,
+        previous_client_secret_expires_at: args.previous_client_secret_expires_at.clone(),
+    }
 }
 
 /// The tokens named `name` in `scope` created at or after `started` (less
@@ -223,16 +258,32 @@ pub fn made_since<T: Transport>(client: &mut Client<T>, scope: &Scope, name: &st
         t.name == name
             && t.created_at.as_deref().and_then(|c| DateTime::parse_from_rfc3339(c).ok()).is_some_and(|c| c.with_timezone(&Utc) >= since)
     };
-    let mut found = Vec::new();
-    for page in 1..=100u32 {
-        let resp = client.send(&requests::list(client.conn, scope, page, 1000, Some(name)))?;
-        let (tokens, _): (Vec<ApiToken>, _) = responses::parse_with_info(&resp)?;
-        if tokens.is_empty() {
-            break;
-        }
-        found.extend(tokens.into_iter().filter(recent));
+    Ok(list_pages(client, scope, Some(name), MAX_NAMED_PAGES)?.into_iter().filter(recent).collect())
+}
+
+/// Pages read at most for one name (100 000 tokens of one name).
+const MAX_NAMED_PAGES: u32 = 100;
+/// Pages read at most for a whole scope (10 million tokens).
+const MAX_SCOPE_PAGES: u32 = 10_000;
+/// Items asked for per page: the API's largest page.
+const PER_PAGE: u32 = 1000;
+
+/// Every token of a scope (named `name`, when given), page after page until
+/// one says it is the last (see [`crate::paging`]); each id once.
+fn list_pages<T: Transport>(client: &mut Client<T>, scope: &Scope, name: Option<&str>, max_pages: u32) -> Result<Vec<ApiToken>, Error> {
+    let path = requests::list(client.conn, scope, 1, PER_PAGE, name).path;
+    let endpoint = match name {
+        Some(name) => format!("{path}?name={name}"),
+        None => path,
+    };
+    let mut pager = Pager::new(endpoint, PER_PAGE, max_pages);
+    let mut all = Vec::new();
+    while let Some(page) = pager.next_page() {
+        let resp = client.send(&requests::list(client.conn, scope, page, PER_PAGE, name))?;
+        let (tokens, info): (Vec<ApiToken>, _) = responses::parse_with_info(&resp)?;
+        all.extend(pager.take(tokens, info.as_ref())?);
     }
-    Ok(found)
+    Ok(all)
 }
 
 /// After a create whose answer was lost: lists the scope's tokens by name and
@@ -245,7 +296,11 @@ fn reconcile<T: Transport>(client: &mut Client<T>, scope: &Scope, name: &str, st
             scope.kind()
         )));
     };
-    let mut found = made_since(client, scope, name, started)?;
+    // Whatever stops the listing, the create's outcome stays unknown: a
+    // transport error, so its pending record is kept for the next run.
+    let mut found = made_since(client, scope, name, started).map_err(|e| {
+        Error::Transport(format!("{cause}; the create may have reached Cloudflare, and listing the tokens named {name:?} to find out failed: {e}"))
+    })?;
     let at = (started - chrono::TimeDelta::seconds(CLOCK_SKEW_SECONDS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match found.len() {
         1 => Ok(found.remove(0)),
@@ -291,20 +346,10 @@ pub fn merge_live(state: &TokenState, token: ApiToken) -> TokenState {
 }
 
 /// Every token of a scope, a page of 1000 at a time: ⌈N/1000⌉ calls when
-/// the API reports its page count (one more only when it does not).
+/// the API reports its totals or the last page is short (one more, an empty
+/// page, only when N is a multiple of 1000 and the API reports no totals).
 pub fn list_all<T: Transport>(client: &mut Client<T>, scope: &Scope) -> Result<Vec<ApiToken>, Error> {
-    let mut all = Vec::new();
-    for page in 1..=10_000u32 {
-        let resp = client.send(&requests::list(client.conn, scope, page, 1000, None))?;
-        let (tokens, info): (Vec<ApiToken>, _) = responses::parse_with_info(&resp)?;
-        let count = tokens.len();
-        all.extend(tokens);
-        let last_page = info.and_then(|i| i.total_pages).is_some_and(|pages| u64::from(page) >= pages);
-        if count == 0 || last_page {
-            break;
-        }
-    }
-    Ok(all)
+    list_pages(client, scope, None, MAX_SCOPE_PAGES)
 }
 
 /// Update: the in-place changes of the diff at `now`, in one call — a PUT

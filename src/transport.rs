@@ -42,11 +42,17 @@ pub trait Transport {
     /// Sends one request to `base_url` + its path.
     fn send(&mut self, base_url: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure>;
 
-    /// Sends independent requests with all of them in flight at once; the
-    /// results come back in the order of `requests`. The default sends them
-    /// one after the other.
-    fn send_all(&mut self, base_url: &str, requests: &[ApiRequest]) -> Vec<Result<RawResponse, TransportFailure>> {
-        requests.iter().map(|r| self.send(base_url, r)).collect()
+    /// Sends independent requests with all of them in flight at once, and
+    /// hands each answer to `on_answer` with its index in `requests` as soon
+    /// as it arrives (so a caller can record it before the slower ones are
+    /// in: a process killed mid-batch then loses only what was still in
+    /// flight). Called exactly once per request. The default sends them one
+    /// after the other.
+    fn send_all(&mut self, base_url: &str, requests: &[ApiRequest], on_answer: &mut dyn FnMut(usize, Result<RawResponse, TransportFailure>)) {
+        for (i, request) in requests.iter().enumerate() {
+            let answer = self.send(base_url, request);
+            on_answer(i, answer);
+        }
     }
 
     /// Waits before a retry. The component blocks on a wasi clock pollable.

@@ -7,6 +7,23 @@ use crate::duration;
 use crate::error::{CheckFailure, Error};
 use crate::model::{check_identifier, TokenArgs};
 
+/// The warning for a renewal window at least as long as the token's life
+/// (`minDaysForRenewal` days ≥ `duration`, 8760h when not set): the token is
+/// always inside its window, so every run renews it. One text for `check`,
+/// `preview` and the policy rule `renewal-window-too-long`; `property` is the
+/// name as the file spells it. `None` when renewal is off (0), the window is
+/// shorter, or the duration is not one (check reports that).
+pub fn renewal_window_too_long(property: &str, min_days: i64, duration: Option<&str>) -> Option<String> {
+    if min_days <= 0 {
+        return None;
+    }
+    let shown = duration.unwrap_or(duration::DEFAULT_DURATION);
+    let life = duration::parse(shown).ok()?.as_delta();
+    chrono::TimeDelta::try_days(min_days)
+        .is_none_or(|window| window >= life)
+        .then(|| format!("{property} is {min_days} days, not shorter than the token's lifetime ({shown}), so every run renews it"))
+}
+
 /// Validates `args`; returns them (with defaults applied) or every failure.
 pub fn check(args: &TokenArgs) -> Result<TokenArgs, Error> {
     let failures = failures(args);
@@ -56,7 +73,7 @@ pub fn failures(args: &TokenArgs) -> Vec<CheckFailure> {
         if let Err(e) = chrono::DateTime::parse_from_rfc3339(t) {
             out.push(CheckFailure::new(
                 "previousClientSecretExpiresAt",
-                format!("expected an RFC 3339 time such as \"2030-01-01T00:00:00Z\", found {t:?} ({e})"),
+                format!("expected an RFC 3339 time such as \"2030-01-01T00:00:00Z\", found {t} ({e})", t = crate::error::quote(&t)),
             ));
         }
     }

@@ -178,8 +178,8 @@ fn rows() -> Vec<Row> {
         row("the type is a number", yaml("resources:\n  myApp:\n    type: 7\n"), PREVIEW, "the type of resource \"myApp\" must be a string, found a number"),
         row("protect is a string", yaml(format!("{SEED}    options:\n      protect: \"yes\"\n")), PREVIEW, "option protect of resource \"myApp\" must be true or false, found a string"),
         // Encoding.
-        row("invalid UTF-8 in the program", File::Bytes("Pulumi.yaml", [&SEED.as_bytes()[..40], b"\xff\xfe\xc3(", &SEED.as_bytes()[40..]].concat()), PREVIEW, "cannot read"),
-        row("UTF-16 program (with a BOM)", File::Bytes("Pulumi.yaml", [0xff, 0xfe].into_iter().chain(SEED.encode_utf16().flat_map(u16::to_le_bytes)).collect()), PREVIEW, "cannot read"),
+        row("invalid UTF-8 in the program", File::Bytes("Pulumi.yaml", [&SEED.as_bytes()[..40], b"\xff\xfe\xc3(", &SEED.as_bytes()[40..]].concat()), PREVIEW, "Pulumi.yaml is not UTF-8 text: invalid byte at offset 40"),
+        row("UTF-16 program (with a BOM)", File::Bytes("Pulumi.yaml", [0xff, 0xfe].into_iter().chain(SEED.encode_utf16().flat_map(u16::to_le_bytes)).collect()), PREVIEW, "Pulumi.yaml is not UTF-8 text: invalid byte at offset 0 (it looks like UTF-16: save it as UTF-8)"),
         row("a NUL byte in the program", yaml(seed_with("name", "name: CI\0CD")), PREVIEW, "YAML syntax error"),
         // Size.
         row("10 000 resources, the last with an unknown property", yaml(many_resources(10_000)), PREVIEW, "property \"colour\" of resource \"last\": unknown property"),
@@ -224,8 +224,8 @@ fn rows() -> Vec<Row> {
         row("duration beyond i128", yaml(seed_with("duration", &format!("duration: {}h", "9".repeat(60)))), PREVIEW, "(too large)"),
         row("duration as a number", yaml(seed_with("duration", "duration: 8760")), PREVIEW, "myApp.duration: expected a string, found the number 8760"),
         // Nothing there.
-        row("no program at that path", File::Missing("Pulumi.yaml"), PREVIEW, "cannot read"),
-        row("a directory as the program", File::Dir("Pulumi.yaml"), PREVIEW, "cannot read"),
+        row("no program at that path", File::Missing("Pulumi.yaml"), PREVIEW, "Pulumi.yaml: no such file (with `wasmtime run`, preopen its directory with --dir)"),
+        row("a directory as the program", File::Dir("Pulumi.yaml"), PREVIEW, "Pulumi.yaml: Is a directory (os error 21)"),
         // The state file (verb preview, valid program).
         state_row("state is truncated JSON", state_bytes(&STATE.as_bytes()[..STATE.len() / 2]), "is not valid JSON"),
         state_row("state is empty", state_bytes(""), "is not valid JSON"),
@@ -235,7 +235,7 @@ fn rows() -> Vec<Row> {
         state_row("state is a string", state_bytes("\"state\""), "has format version 0"),
         state_row("state resources is not a list", state_bytes(r#"{"version": 1, "resources": "myApp"}"#), "is not a state file of this tool"),
         state_row("state resource without an id", state_bytes(STATE.replace("\"id\": \"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\n      \"inputs\"", "\"inputs\"")), "is not a state file of this tool"),
-        state_row("state is invalid UTF-8", state_bytes([&STATE.as_bytes()[..30], b"\xff\xfe", &STATE.as_bytes()[30..]].concat()), "UTF-8"),
+        state_row("state is invalid UTF-8", state_bytes([&STATE.as_bytes()[..30], b"\xff\xfe", &STATE.as_bytes()[30..]].concat()), "access-tokens.state.json is not UTF-8 text: invalid byte at offset 30; restore it from"),
         state_row("state is 10 000 nested arrays", state_bytes(format!("{}{}", "[".repeat(deep), "]".repeat(deep))), "is not valid JSON (recursion limit exceeded"),
         state_row("state is a directory", Some(File::Dir("access-tokens.state.json")), "cannot read"),
         state_row("state outputs hold a bad expiry", state_bytes(STATE.replace("2027-11-28T12:00:00Z", "next year")), "expiresAt: the state holds \"next year\", not an RFC 3339 time"),
@@ -252,6 +252,10 @@ fn rows() -> Vec<Row> {
         encrypted_row("Argon2 memory beyond u32", &argon2_header(1 << 40, 1, 1), true, "damaged encryption header"),
         encrypted_row("wrong passphrase (damaged check value)", &argon2_header(8, 1, 1), true, "wrong passphrase for"),
         state_row("state outputs are a list", state_bytes(STATE.replace("\"outputs\": {\n        \"accountId\"", "\"outputs\": [{\n        \"accountId\"").replace("\"cfast_original_secret\"}\n      }", "\"cfast_original_secret\"}\n      }]")), "olds"),
+        // Messages that name the real cause (issue 12).
+        row("a program not UTF-8 (checked)", File::Bytes("Pulumi.yaml", [&SEED.as_bytes()[..10], b"\xc3(", &SEED.as_bytes()[10..]].concat()), CHECK, "Pulumi.yaml is not UTF-8 text: invalid byte at offset 10"),
+        row("a 20 MB duration", yaml(seed_with("duration", &format!("duration: {}x", "9".repeat(20 << 20)))), CHECK, "… (20971521 bytes) (unknown unit \"x\")"),
+        Row { env: vec![("CLOUDFLARE_BASE_URL", "https://deploy:hunter2@api.cloudflare.com/client/v4")], verb: &["refresh"], ..row("a password in the base URL", yaml(SEED), PREVIEW, "found \"https://[redacted]@api.cloudflare.com/client/v4\"") },
         // Regressions: bugs this table found, fixed in 7d1e043.
         // Was accepted as a program without resources: preview planned to delete
         // every token in the state, and `up --yes` deleted them.
@@ -435,6 +439,22 @@ fn bad_input_fails_cleanly_without_calls_or_writes() {
         }
     }
     assert!(failures.is_empty(), "{} row(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Quoted input is cut short in messages (a 20 MB id made a 20 MB message),
+/// and a password in a URL never reaches one.
+#[test]
+fn messages_quote_input_in_bounded_length_and_hide_url_passwords() {
+    let bounded = ["a 20 MB account id", "a 20 MB duration", "a 2 MB key (JSON)", "a password in the base URL"];
+    let rows: Vec<Row> = rows().into_iter().filter(|r| bounded.contains(&r.name)).collect();
+    assert_eq!(rows.len(), bounded.len());
+    for row in rows {
+        // A name of its own: the scratch directory is named after it, and the table test runs alongside.
+        let row = Row { name: Box::leak(format!("bounded: {}", row.name).into_boxed_str()), ..row };
+        let out = run_row(&row, LIMIT).unwrap_or_else(|why| panic!("{}: {why}", row.name));
+        assert!(out.stderr.len() < 1_000, "{}: a message of {} bytes", row.name, out.stderr.len());
+        assert!(!out.stderr.contains("hunter2") && !out.stderr.contains("deploy:"), "{}: {}", row.name, out.stderr);
+    }
 }
 
 #[test]

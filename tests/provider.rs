@@ -27,6 +27,10 @@ struct Scripted {
     sent: Vec<ApiRequest>,
     slept: Vec<u64>,
     clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Jitter randomness; `None`: the trait's default (no jitter).
+    random: Option<u64>,
+    /// `send_all` answers its requests last first, as a network may.
+    reversed: bool,
 }
 
 impl Scripted {
@@ -45,8 +49,23 @@ impl Transport for Scripted {
         self.answers.pop_front().expect("the script has an answer for every call")
     }
 
+    fn send_all(&mut self, base: &str, requests: &[ApiRequest], on_answer: &mut dyn FnMut(usize, Result<RawResponse, TransportFailure>)) {
+        let mut order: Vec<usize> = (0..requests.len()).collect();
+        if self.reversed {
+            order.reverse();
+        }
+        for i in order {
+            let answer = self.send(base, &requests[i]);
+            on_answer(i, answer);
+        }
+    }
+
     fn sleep_ms(&mut self, ms: u64) {
         self.slept.push(ms);
+    }
+
+    fn random_u64(&mut self) -> u64 {
+        self.random.unwrap_or(u64::MAX)
     }
 
     fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -344,7 +363,7 @@ fn a_lost_create_adopts_the_token_it_made_without_its_secret() {
     assert_eq!(s.id, "11111111-1111-4111-8111-111111111111");
     assert_eq!(s.client_secret, None, "the secret was only in the lost answer");
     let calls: Vec<String> = t.sent.iter().map(|r| format!("{} {} {:?}", r.method.as_str(), r.path, r.query)).collect();
-    assert_eq!(calls.len(), 3);
+    assert_eq!(calls.len(), 2, "one create, one list: a short page is the last");
     assert!(calls[0].starts_with("POST "));
     assert!(calls[1].contains("(\"name\", \"CI/CD app renewed\")"), "{}", calls[1]);
 }
@@ -392,4 +411,322 @@ fn retry_after_as_an_http_date_is_honoured() {
     t.clock = Some(at(NOW));
     provider::read(&mut Client::new(&c, &mut t), &s).unwrap();
     assert_eq!(t.slept, [12_000]);
+}
+
+// Paging: a list stops on the page that says it is the last.
+
+fn page(tokens: Vec<Value>, info: Option<Value>) -> Result<RawResponse, TransportFailure> {
+    let mut body = json!({"success": true, "errors": [], "messages": [], "result": tokens});
+    if let Some(info) = info {
+        body["result_info"] = info;
+    }
+    Ok(RawResponse { status: 200, headers: vec![], body: body.to_string().into_bytes() })
+}
+
+fn uuid(n: u32) -> String {
+    format!("{n:08x}-0000-4000-8000-000000000000")
+}
+
+#[test]
+fn an_api_that_answers_every_page_with_the_same_token_is_refused_not_counted() {
+    let c = conn();
+    let same = || page(vec![listed(&uuid(1), "CI/CD app renewed", "2026-11-28T12:00:01Z")], Some(json!({"page": 1, "per_page": 1})));
+    let mut t = Scripted::answering(vec![lost(), same(), same(), same()]);
+    t.clock = Some(at(NOW));
+    let err = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap_err();
+    // The create's outcome stays unknown: a transport error, which keeps its pending record.
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("page 2") && text.contains("service_tokens?name=CI/CD app renewed") && !text.contains("import it"), "{text}");
+    assert_eq!(t.sent.len(), 3, "the create, page 1, and page 2 that repeated it");
+}
+
+#[test]
+fn list_all_reads_exactly_the_pages_the_totals_announce() {
+    let c = conn();
+    let scope = seed_args().scope().unwrap();
+    let tok = |n| listed(&uuid(n), "t", "2026-01-01T00:00:00Z");
+    let info = json!({"per_page": 2, "total_count": 4});
+    let mut t = Scripted::answering(vec![page(vec![tok(1), tok(2)], Some(info.clone())), page(vec![tok(3), tok(4)], Some(info))]);
+    let all = provider::list_all(&mut Client::new(&c, &mut t), &scope).unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(t.sent.len(), 2, "no empty page is asked for");
+    let pages: Vec<Option<&str>> = t.sent.iter().map(|r| r.query.iter().find(|(k, _)| k == "page").map(|(_, v)| v.as_str())).collect();
+    assert_eq!(pages, [Some("1"), Some("2")]);
+    // Without result_info: full pages go on, the short one ends it, and a
+    // token shown on two pages (the list shifted) is taken once.
+    let mut t = Scripted::answering(vec![
+        page((1..=1000).map(tok).collect(), None),
+        page((1000..=1500).map(tok).collect(), None),
+    ]);
+    let all = provider::list_all(&mut Client::new(&c, &mut t), &scope).unwrap();
+    assert_eq!((all.len(), t.sent.len()), (1500, 2));
+}
+
+// Concurrent creates: each outcome handed over with its index as it is known.
+
+fn created(id: &str, name: &str, secret: &str) -> Result<RawResponse, TransportFailure> {
+    token(json!({"id": id, "name": name, "client_secret": secret}))
+}
+
+fn named(name: &str) -> TokenArgs {
+    TokenArgs { name: name.into(), ..seed_args() }
+}
+
+/// Runs `create_many`, returning the outcomes by index and the order they came in.
+fn create_many(t: &mut Scripted, news: &[TokenArgs]) -> (Vec<Result<Outcome, Error>>, Vec<usize>) {
+    let c = conn();
+    create_many_on(&c, t, news)
+}
+
+fn create_many_on(c: &Connection, t: &mut Scripted, news: &[TokenArgs]) -> (Vec<Result<Outcome, Error>>, Vec<usize>) {
+    let mut got: Vec<Option<Result<Outcome, Error>>> = news.iter().map(|_| None).collect();
+    let mut order = Vec::new();
+    provider::create_many(&mut Client::new(c, t), news, &mut |i, outcome| {
+        assert!(got[i].is_none(), "outcome {i} delivered twice");
+        got[i] = Some(outcome);
+        order.push(i);
+    });
+    (got.into_iter().map(|o| o.expect("every create has an outcome")).collect(), order)
+}
+
+fn secret_of(outcome: &Result<Outcome, Error>) -> Option<String> {
+    match outcome {
+        Ok(Outcome::Applied(s)) => s.client_secret.as_ref().map(|s| s.expose().to_string()),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn posts(t: &Scripted) -> Vec<String> {
+    t.sent.iter().filter(|r| r.method == Method::Post).map(|r| r.body.as_ref().map(|b| b["name"].to_string()).unwrap_or_default()).collect()
+}
+
+#[test]
+fn concurrent_creates_are_handed_over_as_they_arrive_with_their_index() {
+    let mut t = Scripted::answering(vec![created(&uuid(2), "b", "cfast_b"), created(&uuid(1), "a", "cfast_a")]);
+    t.reversed = true;
+    let (outcomes, order) = create_many(&mut t, &[named("a"), named("b")]);
+    assert_eq!(order, [1, 0], "in the order the answers came");
+    assert_eq!((secret_of(&outcomes[0]).as_deref(), secret_of(&outcomes[1]).as_deref()), (Some("cfast_a"), Some("cfast_b")));
+    assert_eq!(posts(&t), ["\"b\"", "\"a\""]);
+}
+
+#[test]
+fn a_rate_limited_create_in_a_batch_is_retried_alone_after_the_others() {
+    let mut t = Scripted::answering(vec![failure(429, 971, vec![]), created(&uuid(2), "b", "cfast_b"), created(&uuid(1), "a", "cfast_a")]);
+    let (outcomes, order) = create_many(&mut t, &[named("a"), named("b")]);
+    assert_eq!(order, [1, 0]);
+    assert_eq!(secret_of(&outcomes[0]).as_deref(), Some("cfast_a"));
+    assert_eq!(posts(&t), ["\"a\"", "\"b\"", "\"a\""]);
+}
+
+#[test]
+fn a_create_never_sent_is_retried_and_one_the_host_refuses_is_not() {
+    let not_sent = |retryable| Err(TransportFailure { message: "POST …: connection refused".into(), maybe_sent: false, retryable });
+    let mut t = Scripted::answering(vec![not_sent(true), not_sent(false), created(&uuid(1), "a", "cfast_a")]);
+    let (outcomes, order) = create_many(&mut t, &[named("a"), named("b")]);
+    assert_eq!(order, [1, 0]);
+    assert_eq!(secret_of(&outcomes[0]).as_deref(), Some("cfast_a"));
+    assert!(matches!(&outcomes[1], Err(Error::Transport(m)) if m.contains("connection refused")), "{:?}", outcomes[1]);
+    assert_eq!(posts(&t), ["\"a\"", "\"b\"", "\"a\""]);
+}
+
+#[test]
+fn creates_in_a_batch_that_may_have_been_made_are_reconciled_never_retried() {
+    let cut_short = Ok(RawResponse { status: 200, headers: vec![], body: b"{\"success\": tr".to_vec() });
+    let mut t = Scripted::answering(vec![
+        failure(502, 0, vec![]),
+        cut_short,
+        lost(),
+        list(vec![listed(&uuid(1), "a", "2026-11-28T12:00:01Z")]),
+        list(vec![]),
+        list(vec![listed(&uuid(3), "c", "2026-11-28T11:59:31Z")]),
+    ]);
+    t.clock = Some(at(NOW));
+    let (outcomes, order) = create_many(&mut t, &[named("a"), named("b"), named("c")]);
+    assert_eq!(order, [0, 1, 2]);
+    assert!(matches!(&outcomes[0], Ok(Outcome::Applied(s)) if s.id == uuid(1) && s.client_secret.is_none()), "{:?}", outcomes[0]);
+    let b = outcomes[1].as_ref().unwrap_err().to_string();
+    assert!(b.contains("HTTP 200 with an answer cut short (14 bytes)") && b.contains("safe to run it again"), "{b}");
+    assert!(matches!(&outcomes[2], Ok(Outcome::Applied(s)) if s.id == uuid(3)), "29 s before the attempt is within the clock skew: {:?}", outcomes[2]);
+    assert_eq!(posts(&t).len(), 3, "no create is sent twice");
+    let listed_names: Vec<String> = t.sent.iter().filter(|r| r.method == Method::Get).map(|r| r.query.iter().find(|(k, _)| k == "name").unwrap().1.clone()).collect();
+    assert_eq!(listed_names, ["a", "b", "c"]);
+}
+
+#[test]
+fn a_5xx_create_in_a_batch_that_made_nothing_names_the_status() {
+    let mut t = Scripted::answering(vec![failure(503, 0, vec![]), list(vec![listed(&uuid(1), "a", "2026-11-28T11:59:29Z")])]);
+    t.clock = Some(at(NOW));
+    let (outcomes, _) = create_many(&mut t, &[named("a")]);
+    let err = outcomes[0].as_ref().unwrap_err().to_string();
+    assert!(err.contains("HTTP 503") && err.contains("no token named \"a\"") && err.contains("since 2026-11-28T11:59:30Z"), "31 s before is too early: {err}");
+}
+
+#[test]
+fn a_lost_create_without_a_clock_says_to_list_before_creating_again() {
+    let mut t = Scripted::answering(vec![lost()]);
+    let (outcomes, _) = create_many(&mut t, &[named("a")]);
+    let err = outcomes[0].as_ref().unwrap_err().to_string();
+    assert!(err.contains("list the tokens named \"a\" in this account before creating again"), "{err}");
+    assert_eq!(t.sent.len(), 1);
+}
+
+#[test]
+fn refusals_and_bad_answers_in_a_batch_are_errors_of_their_own() {
+    let no_secret = token(json!({"id": uuid(3), "name": "c"}));
+    let mut t = Scripted::answering(vec![failure(403, 9109, vec![]), no_secret]);
+    let bad = TokenArgs { zone_id: Some(ZONE.into()), ..named("b") };
+    let (outcomes, order) = create_many(&mut t, &[named("a"), bad, named("c")]);
+    assert_eq!(order, [1, 0, 2], "the invalid one is refused before anything is sent");
+    assert!(matches!(outcomes[0], Err(Error::Unauthorized(_))), "{:?}", outcomes[0]);
+    assert!(matches!(outcomes[1], Err(Error::InvalidInput(_))), "{:?}", outcomes[1]);
+    assert!(matches!(&outcomes[2], Err(Error::Internal(m)) if m.contains("no client secret")), "{:?}", outcomes[2]);
+    assert_eq!(posts(&t), ["\"a\"", "\"c\""]);
+}
+
+#[test]
+fn a_batch_to_a_refused_url_makes_no_call() {
+    let c = conn().with_base_url("http://10.1.2.3/client/v4");
+    let mut t = Scripted::default();
+    let (outcomes, order) = create_many_on(&c, &mut t, &[named("a"), named("b")]);
+    assert_eq!(order, [0, 1]);
+    assert!(outcomes.iter().all(|o| o.as_ref().is_err_and(|e| e.to_string().contains("only to https"))));
+    assert!(t.sent.is_empty());
+}
+
+// The retry schedule.
+
+#[test]
+fn backoff_doubles_with_equal_jitter() {
+    let c = conn();
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    for (random, waits) in [(0, [250, 500]), (u64::MAX / 2, [375, 750]), (u64::MAX, [500, 1000])] {
+        let mut t = Scripted::answering(vec![failure(503, 0, vec![]), failure(503, 0, vec![]), token(json!({}))]);
+        t.random = Some(random);
+        provider::read(&mut Client::new(&c, &mut t), &s).unwrap();
+        assert_eq!(t.slept, waits, "random {random}");
+    }
+}
+
+#[test]
+fn backoff_stops_doubling_after_twenty_steps_and_respects_the_cap() {
+    let mut c = conn();
+    c.retry.max_attempts = 23;
+    c.retry.initial_backoff_ms = 1;
+    c.retry.max_backoff_ms = u32::MAX;
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    let mut answers: Vec<_> = (0..22).map(|_| failure(500, 0, vec![])).collect();
+    answers.push(token(json!({})));
+    let mut t = Scripted::answering(answers);
+    provider::read(&mut Client::new(&c, &mut t), &s).unwrap();
+    let mut expected: Vec<u64> = (0..=20).map(|k| 1u64 << k).collect();
+    expected.push(1 << 20);
+    assert_eq!(t.slept, expected);
+    c.retry.max_backoff_ms = 700;
+    let mut t = Scripted::answering(vec![failure(500, 0, vec![]), failure(500, 0, vec![]), failure(500, 0, vec![]), token(json!({}))]);
+    c.retry.initial_backoff_ms = 300;
+    provider::read(&mut Client::new(&c, &mut t), &s).unwrap();
+    assert_eq!(t.slept, [300, 600, 700]);
+}
+
+#[test]
+fn zero_attempts_still_sends_once_and_failures_say_how_many_attempts() {
+    let mut c = conn();
+    c.retry.max_attempts = 0;
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    let mut t = Scripted::answering(vec![failure(503, 0, vec![])]);
+    assert!(provider::read(&mut Client::new(&c, &mut t), &s).is_err());
+    assert_eq!(t.sent.len(), 1);
+    let c = conn();
+    let dropped = || Err(TransportFailure { message: "GET …: timed out".into(), maybe_sent: true, retryable: true });
+    let mut t = Scripted::answering(vec![dropped(), dropped(), dropped()]);
+    let err = provider::read(&mut Client::new(&c, &mut t), &s).unwrap_err();
+    assert_eq!(err, Error::Transport("GET …: timed out (after 3 attempts)".into()));
+    assert_eq!(t.slept, [500, 1000]);
+}
+
+#[test]
+fn a_cut_short_read_is_retried_but_an_html_error_page_is_not() {
+    let c = conn();
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    let cut_short = Ok(RawResponse { status: 200, headers: vec![], body: b"{\"success\": tr".to_vec() });
+    let mut t = Scripted::answering(vec![cut_short, token(json!({}))]);
+    assert!(provider::read(&mut Client::new(&c, &mut t), &s).unwrap().is_some());
+    assert_eq!((t.sent.len(), t.slept.as_slice()), (2, [500].as_slice()), "retried without a retry-after hint");
+    let html = Ok(RawResponse { status: 404, headers: vec![], body: b"<html>not found</html>".to_vec() });
+    let mut t = Scripted::answering(vec![html]);
+    assert_eq!(provider::read(&mut Client::new(&c, &mut t), &s).unwrap(), None);
+    assert_eq!(t.sent.len(), 1);
+}
+
+// What the end-to-end tests see only indirectly.
+
+#[test]
+fn check_returns_the_checked_inputs_or_every_failure() {
+    assert_eq!(provider::check(&seed_args()).unwrap(), seed_args());
+    let bad = TokenArgs { zone_id: Some(ZONE.into()), ..seed_args() };
+    assert!(matches!(provider::check(&bad), Err(Error::InvalidInput(_))));
+}
+
+#[test]
+fn a_create_answered_with_a_cut_short_body_is_reconciled_not_retried() {
+    let c = conn();
+    let cut_short = Ok(RawResponse { status: 201, headers: vec![], body: b"{\"success\": tr".to_vec() });
+    let mut t = Scripted::answering(vec![cut_short, list(vec![listed(&uuid(9), "CI/CD app renewed", "2026-11-28T12:00:01Z")])]);
+    t.clock = Some(at(NOW));
+    let Outcome::Applied(s) = provider::create(&mut Client::new(&c, &mut t), &seed_args(), false).unwrap() else { panic!() };
+    assert_eq!((s.id.as_str(), t.sent.len()), (uuid(9).as_str(), 2));
+}
+
+#[test]
+fn a_failure_on_the_first_attempt_is_reported_as_it_is() {
+    let c = conn();
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    let mut t = Scripted::answering(vec![Err(TransportFailure { message: "GET …: refused by policy".into(), maybe_sent: true, retryable: false })]);
+    assert_eq!(provider::read(&mut Client::new(&c, &mut t), &s).unwrap_err(), Error::Transport("GET …: refused by policy".into()));
+}
+
+#[test]
+fn a_read_keeps_an_unset_duration_unset() {
+    let c = conn();
+    let s = state(seed_args(), "2027-01-01T00:00:00Z");
+    assert_eq!(s.args.duration, None);
+    let mut t = Scripted::answering(vec![token(json!({"duration": "8760h"}))]);
+    let live = provider::read(&mut Client::new(&c, &mut t), &s).unwrap().unwrap();
+    assert_eq!(live.args.duration, None, "the default is not written into the inputs");
+    let s = state(TokenArgs { duration: Some("720h".into()), ..seed_args() }, "2027-01-01T00:00:00Z");
+    let mut t = Scripted::answering(vec![token(json!({"duration": "8760h"}))]);
+    let live = provider::read(&mut Client::new(&c, &mut t), &s).unwrap().unwrap();
+    assert_eq!(live.args.duration.as_deref(), Some("8760h"), "a set duration follows the live one (drift)");
+}
+
+#[test]
+fn a_scope_change_names_the_property_that_moved() {
+    let c = conn();
+    let mut t = Scripted::default();
+    let olds = state(seed_args(), "2027-11-28T12:00:00Z");
+    for (news, property) in [(zone_args(), "accountId"), (TokenArgs { account_id: Some(ACCOUNT_2.into()), ..seed_args() }, "accountId")] {
+        let Err(Error::InvalidInput(f)) = provider::update(&mut Client::new(&c, &mut t), &olds, &news, at(NOW), false) else { panic!() };
+        assert_eq!(f[0].property, property);
+    }
+    let zone_olds = state(zone_args(), "2027-11-28T12:00:00Z");
+    let other_zone = TokenArgs { zone_id: Some("0da42c8d2132a9ddaf714f9e7c920712".into()), ..zone_args() };
+    let Err(Error::InvalidInput(f)) = provider::update(&mut Client::new(&c, &mut t), &zone_olds, &other_zone, at(NOW), false) else { panic!() };
+    assert_eq!(f[0].property, "zoneId");
+    assert!(t.sent.is_empty());
+}
+
+#[test]
+fn a_preview_of_a_duration_change_alone_leaves_the_expiry_unknown() {
+    let c = conn();
+    let mut t = Scripted::default();
+    let olds = state(seed_args(), "2027-11-28T12:00:00Z");
+    let news = TokenArgs { duration: Some("720h".into()), ..seed_args() };
+    let Outcome::Planned(p) = provider::update(&mut Client::new(&c, &mut t), &olds, &news, at(NOW), true).unwrap() else { panic!() };
+    assert_eq!(p.expires_at, Computed::Unknown);
+    let renamed = TokenArgs { name: "renamed".into(), ..seed_args() };
+    let Outcome::Planned(p) = provider::update(&mut Client::new(&c, &mut t), &olds, &renamed, at(NOW), true).unwrap() else { panic!() };
+    assert_eq!(p.expires_at, Computed::Known("2027-11-28T12:00:00Z".into()), "a rename does not touch the expiry");
+    assert!(t.sent.is_empty());
 }

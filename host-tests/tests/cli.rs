@@ -315,24 +315,7 @@ fn without_a_passphrase_the_cli_warns_once_that_secrets_are_in_plain_text() {
 #[test]
 fn refresh_reads_many_tokens_of_a_scope_with_the_paged_list() {
     const N: usize = 1500;
-    let mut program = String::from("resources:\n");
-    let cli = Cli::new("");
-    let mut resources = Vec::new();
-    for i in 0..N {
-        let t = cli.emu.insert_token(Scope::Account(ACCOUNT.into()), &format!("token-{i}"), None);
-        program.push_str(&format!("  t{i}:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: token-{i}\n"));
-        resources.push(serde_json::json!({
-            "name": format!("t{i}"), "type": "cloudflare:AccessServiceToken", "id": t.id,
-            "inputs": {"accountId": ACCOUNT, "name": format!("token-{i}"), "minDaysForRenewal": 0},
-            "outputs": {"accountId": ACCOUNT, "name": format!("token-{i}"), "minDaysForRenewal": 0, "id": t.id, "clientId": t.client_id,
-                        "expiresAt": "2026-01-01T00:00:00Z", "zoneId": null, "duration": null,
-                        "clientSecret": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": null}},
-        }));
-    }
-    cli.write_program(&program);
-    let state = serde_json::json!({"version": 1, "resources": resources, "outputs": {}});
-    std::fs::write(cli.dir.join("access-tokens.state.json"), state.to_string()).unwrap();
-    cli.emu.clear_requests();
+    let cli = Cli::with_managed_tokens(N);
     let out = cli.ok(&["refresh"]);
     let calls = take_calls(&cli.emu);
     assert_eq!(calls.len(), N.div_ceil(1000), "⌈N/1000⌉ list calls for {N} tokens: {calls:?}");
@@ -380,4 +363,264 @@ fn the_rate_limiter_holds_with_creates_in_flight_together() {
         let in_window = times[i..].iter().take_while(|s| **s < t + 1000).count();
         assert!(in_window <= 8, "{in_window} requests within 1 s from {t} ms: {times:?}");
     }
+}
+
+// ---------------------------------------------------------------- issue 12:
+// messages that name the real cause, and previews that tell the truth.
+
+fn respond(status: u16, content_type: &str, body: &str, headers: &[(&str, &str)]) -> FaultKind {
+    FaultKind::Respond {
+        status,
+        body: body.into(),
+        content_type: content_type.into(),
+        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    }
+}
+
+#[test]
+fn a_program_that_is_not_utf8_is_named_as_such_not_as_missing() {
+    let cli = Cli::new("");
+    std::fs::write(cli.dir.join("Pulumi.yaml"), [&SEED.as_bytes()[..12], b"\xff", &SEED.as_bytes()[12..]].concat()).unwrap();
+    for args in [&["preview"][..], &["-f", "Pulumi.yaml", "preview"][..], &["check"][..]] {
+        let out = cli.fails(args);
+        assert_eq!(out.stderr.trim_end(), "error: Pulumi.yaml is not UTF-8 text: invalid byte at offset 12", "{args:?}");
+    }
+    std::fs::write(cli.dir.join("policy.json"), b"{\"rules\": \"\xc3(\"}").unwrap();
+    let out = cli.fails(&["policy", "Pulumi.yaml"]);
+    assert!(out.stderr.contains("error: files: Pulumi.yaml is not UTF-8 text: invalid byte at offset 12"), "{}", out.stderr);
+    std::fs::write(cli.dir.join("Pulumi.yaml"), SEED).unwrap();
+    let out = cli.fails(&["policy", "Pulumi.yaml", "--policy", "policy.json"]);
+    assert!(out.stderr.contains("error: files: policy.json is not UTF-8 text: invalid byte at offset 11"), "{}", out.stderr);
+    assert!(cli.emu.requests().is_empty());
+}
+
+#[test]
+fn the_first_refresh_after_up_reports_no_drift() {
+    let cli = Cli::new(SEED);
+    cli.ok(&["up", "--yes"]);
+    let token = cli.emu.tokens()[0].clone();
+    take_calls(&cli.emu);
+    let out = cli.ok(&["refresh"]);
+    assert!(out.stdout.contains("no changes") && out.stdout.contains("1 unchanged"), "{}", out.stdout);
+    assert!(!out.stdout.contains("clientSecretVersion") && !out.stdout.contains("updated"), "{}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), [format!("GET /accounts/{ACCOUNT}/access/service_tokens/{}", token.id)]);
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("no changes"), "{}", out.stdout);
+}
+
+/// A zone token whose 40-day window is longer than its 720h life.
+fn renews_forever() -> String {
+    format!(
+        "resources:\n  myApp:\n    type: cloudflare:AccessServiceToken\n    properties:\n      zoneId: {ZONE}\n      name: zone app\n      duration: 720h\n      minDaysForRenewal: 40\n"
+    )
+}
+
+#[test]
+fn a_renewal_window_as_long_as_the_lifetime_is_warned_about_by_check_and_preview() {
+    let cli = Cli::new(&renews_forever());
+    let words = "minDaysForRenewal is 40 days, not shorter than the token's lifetime (720h), so every run renews it";
+    let warning = format!("warning: Pulumi.yaml:8:7: myApp: {words} [renewal-window-too-long]");
+    for verb in [&["check"][..], &["preview"][..], &["up", "--yes"][..]] {
+        let out = cli.ok(verb);
+        assert!(out.stderr.lines().any(|l| l == warning), "{verb:?}: {}", out.stderr);
+    }
+    let out = cli.ok(&["policy", "Pulumi.yaml"]);
+    assert!(out.stdout.contains(words), "the policy rule says the same: {}", out.stdout);
+    let out = cli.ok(&["preview"]);
+    assert!(out.stdout.contains("renew"), "right after the create it renews again, as the warning says: {}", out.stdout);
+
+    let calm = Cli::new(&renews_forever().replace("minDaysForRenewal: 40", "minDaysForRenewal: 20"));
+    let out = calm.ok(&["check"]);
+    assert!(!out.stderr.contains("warning: Pulumi.yaml"), "{}", out.stderr);
+}
+
+#[test]
+fn moving_a_token_from_its_zone_to_an_account_previews_the_zone_removed() {
+    let cli = Cli::new(&renews_forever().replace("minDaysForRenewal: 40", "minDaysForRenewal: 10"));
+    cli.ok(&["up", "--yes"]);
+    cli.write_program(&renews_forever().replace("minDaysForRenewal: 40", "minDaysForRenewal: 10").replace(&format!("zoneId: {ZONE}"), &format!("accountId: {ACCOUNT}")));
+    let out = cli.ok(&["preview"]);
+    assert!(out.contains_line(&format!("- zoneId: \"{ZONE}\"")), "{}", out.stdout);
+    assert!(out.contains_line(&format!("+ accountId: \"{ACCOUNT}\"")), "{}", out.stdout);
+    assert!(!out.stdout.contains("zoneId: \"0da42c8d2132a9ddaf714f9e7c920711\" =>"), "{}", out.stdout);
+    let json: Value = serde_json::from_str(&cli.ok(&["preview", "--json"]).stdout).unwrap();
+    let zone = json["steps"][0]["changes"].as_array().unwrap().iter().find(|c| c["property"] == "zoneId").cloned().unwrap();
+    assert_eq!(zone["new"], Value::Null, "{zone}");
+}
+
+#[test]
+fn a_plain_text_200_on_create_says_it_is_not_json() {
+    let cli = Cli::new(SEED);
+    cli.emu.inject_fault(Fault::new("/access/service_tokens", respond(200, "text/plain", "ok", &[])).method("POST").times(1));
+    let out = cli.fails(&["up", "--yes"]);
+    assert!(
+        out.stderr.contains(&format!("POST /accounts/{ACCOUNT}/access/service_tokens: HTTP 200 with a body that is not JSON (text/plain, 2 bytes), cf-ray ")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("cut short"), "{}", out.stderr);
+
+    let cli = Cli::new(SEED);
+    let cut = r#"{"success": true, "errors": [], "result": {"id": "f174"#;
+    cli.emu.inject_fault(Fault::new("/access/service_tokens", respond(200, "application/json", cut, &[])).method("POST").times(1));
+    let out = cli.fails(&["up", "--yes"]);
+    let cause = format!("POST /accounts/{ACCOUNT}/access/service_tokens: HTTP 200 with an answer cut short ({} bytes), cf-ray ", cut.len());
+    assert!(out.stderr.contains(&cause), "a truncated JSON answer is still called cut short: {}", out.stderr);
+}
+
+#[test]
+fn a_read_of_the_wrong_shape_is_an_api_error_with_its_ray_id() {
+    let cli = Cli::new(SEED);
+    cli.ok(&["up", "--yes"]);
+    let token = cli.emu.tokens()[0].clone();
+    let body = r#"{"success": true, "errors": [], "messages": [], "result": "cfast_looks_like_a_secret"}"#;
+    cli.emu.inject_fault(Fault::new(&token.id, respond(200, "application/json", body, &[])).method("GET").times(1));
+    let out = cli.fails(&["refresh"]);
+    let last = out.stderr.lines().last().unwrap_or_default();
+    let ray = last
+        .strip_prefix("error: Cloudflare API error (HTTP 200: the result does not have the documented shape (invalid type: string, expected a service token), cf-ray ")
+        .and_then(|rest| rest.strip_suffix(")"))
+        .unwrap_or_else(|| panic!("{last}"));
+    assert!(ray.ends_with("-EMU") && ray.len() == 20, "the emulator's cf-ray id is quoted: {ray}");
+    assert!(!out.stderr.contains("cfast_looks_like_a_secret") && !out.stderr.contains("internal error"), "{}", out.stderr);
+    // A read whose answer is unreadable is tried again: every attempt gets it.
+    cli.emu.inject_fault(Fault::new(&token.id, respond(200, "text/plain", "ok", &[])).method("GET"));
+    let out = cli.fails(&["refresh"]);
+    let last = out.stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: Cloudflare API error (HTTP 200: a body that is not JSON (text/plain, 2 bytes), cf-ray "), "{last}");
+}
+
+// ---- The state lock: one run at a time writes a state file. ----
+
+const LOCK: &str = "access-tokens.state.json.lock";
+
+/// Two account tokens, the second named after the first's client id: two
+/// creates one after the other, so with the emulator's latency an `up` holds
+/// its lock for at least two round trips.
+fn chained() -> String {
+    format!(
+        "resources:\n  first:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: first\n  second:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: ${{first.clientId}}-peer\n"
+    )
+}
+
+#[test]
+fn two_ups_started_together_one_proceeds_and_the_other_is_refused_by_the_lock() {
+    let mut cli = Cli::new(&chained());
+    cli.extra_env.push(("HOSTNAME".into(), "build-7".into()));
+    cli.emu.set_latency(std::time::Duration::from_millis(300));
+    let start = std::sync::Barrier::new(2);
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let run = || {
+            start.wait();
+            cli.run_with(&["up", "--yes"], cli.env(), "")
+        };
+        let (a, b) = (s.spawn(run), s.spawn(run));
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    let mut statuses: Vec<i32> = outcomes.iter().map(|o| o.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [0, 1], "exactly one run proceeds:\n{outcomes:#?}");
+    let refused = outcomes.iter().find(|o| o.status == 1).unwrap();
+    let expected = format!("error: state locked: access-tokens.state.json is locked by another run: `up` started at {START} (0 s ago) on host build-7, process unknown, run ");
+    assert!(refused.stderr.contains(&expected), "{}", refused.stderr);
+    assert!(refused.stderr.contains("nothing was done") && refused.stderr.contains("--force-unlock"), "{}", refused.stderr);
+    assert!(refused.stdout.is_empty(), "refused before the preview: {}", refused.stdout);
+
+    let tokens = cli.emu.tokens();
+    assert_eq!(tokens.len(), 2, "no token created twice: {tokens:#?}");
+    let posts = cli.emu.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts, 2, "one create per resource");
+    let state = cli.state();
+    let stored = state["resources"].as_array().unwrap();
+    assert_eq!(stored.len(), 2);
+    for token in &tokens {
+        let r = stored.iter().find(|r| r["id"] == token.id.as_str()).unwrap_or_else(|| panic!("token {} not in the state: {state}", token.id));
+        assert_eq!(r["outputs"]["clientSecret"]["value"], token.client_secret.as_str(), "{}: its secret is kept", r["name"]);
+    }
+    assert!(state.get("pending").is_none());
+    assert!(!cli.dir.join(LOCK).exists(), "the lock is released");
+    let temporary: Vec<_> = std::fs::read_dir(&cli.dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().ends_with(".tmp")).collect();
+    assert!(temporary.is_empty(), "{temporary:?}");
+}
+
+/// Kills an `up` of `cli`'s program (like `kill -9`) once its first create
+/// took effect at Cloudflare and before the answer was saved: it leaves its
+/// lock and a pending create behind. Kills are serialised: one kill bumps
+/// the shared engine's epoch, which would kill any other killable run.
+fn kill_an_up_after_its_create(cli: &Cli) {
+    static ONE_KILL_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE_KILL_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldAfterHandling(std::time::Duration::from_millis(300))).method("POST").times(1));
+    let log = cli.emu.request_log();
+    let created = move || log.requests().iter().any(|r| r.method == "POST" && r.status != 0);
+    let killed = common::cli::command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), created).unwrap();
+    assert!(killed.is_none(), "the run was killed: {killed:?}");
+    assert!(cli.dir.join(LOCK).exists(), "a killed run leaves its lock");
+    assert_eq!(cli.state()["pending"][0]["kind"], "create");
+    cli.emu.clear_requests();
+}
+
+#[test]
+fn a_lock_left_by_a_killed_run_blocks_every_writer_until_force_unlock_clears_it() {
+    let mut cli = Cli::new(SEED);
+    cli.extra_env.push(("HOSTNAME".into(), "build-7".into()));
+    kill_an_up_after_its_create(&cli);
+    let lock_text = std::fs::read_to_string(cli.dir.join(LOCK)).unwrap();
+    let lock: Value = serde_json::from_str(&lock_text).unwrap();
+    let run_id = lock["runId"].as_str().unwrap().to_string();
+    assert_eq!(
+        lock,
+        serde_json::json!({"verb": "up", "startedAt": START, "host": "build-7", "process": "unknown", "runId": run_id}),
+        "the lock file says who holds it"
+    );
+    assert!(run_id.len() == 16 && run_id.chars().all(|c| c.is_ascii_hexdigit()), "a random run id: {run_id}");
+    let state_text = std::fs::read_to_string(cli.dir.join("access-tokens.state.json")).unwrap();
+
+    cli.clock.advance(TimeDelta::hours(2));
+    let holder = format!("access-tokens.state.json is locked by another run: `up` started at {START} (2 h 0 min ago) on host build-7, process unknown, run {run_id}");
+    let import_id = format!("{ACCOUNT}/{}", cli.emu.tokens()[0].id);
+    for args in [&["up", "--yes"][..], &["refresh"][..], &["destroy", "--yes"][..], &["import", "myApp", import_id.as_str()][..], &["rotate", "myApp"][..]] {
+        let out = cli.fails(args);
+        assert_eq!(out.status, 1);
+        assert!(out.stderr.contains(&holder), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("run this command again with --force-unlock") && out.stderr.contains(LOCK), "{args:?}: {}", out.stderr);
+    }
+    assert!(cli.emu.requests().is_empty(), "refused before any call");
+    assert_eq!(std::fs::read_to_string(cli.dir.join("access-tokens.state.json")).unwrap(), state_text, "the state is untouched");
+    assert_eq!(std::fs::read_to_string(cli.dir.join(LOCK)).unwrap(), lock_text, "a refused run leaves the holder's lock alone");
+
+    let out = cli.ok(&["up", "--yes", "--force-unlock"]);
+    let said = format!("--force-unlock: removing the lock on access-tokens.state.json held by `up` started at {START} (2 h 0 min ago) on host build-7, process unknown, run {run_id}");
+    let removal = out.stderr.find(&said).unwrap_or_else(|| panic!("says whose lock it removes: {}", out.stderr));
+    let adopted = out.stderr.find("adopted without its secret").unwrap_or_else(|| panic!("the killed run's create is resolved: {}", out.stderr));
+    assert!(removal < adopted, "the lock is named before anything else happens: {}", out.stderr);
+    assert_eq!(cli.emu.tokens().len(), 1, "no duplicate of the killed run's token");
+    assert!(cli.state().get("pending").is_none());
+    assert!(!cli.dir.join(LOCK).exists(), "the new run released its own lock");
+    assert!(cli.ok(&["up", "--yes", "--force-unlock"]).stderr.contains("--force-unlock: no lock on access-tokens.state.json to remove"));
+}
+
+#[test]
+fn preview_while_another_run_holds_the_lock_leaves_its_pending_operations_alone() {
+    let cli = Cli::new(SEED);
+    kill_an_up_after_its_create(&cli);
+    let state_text = std::fs::read_to_string(cli.dir.join("access-tokens.state.json")).unwrap();
+    let out = cli.ok(&["preview"]);
+    assert!(
+        out.stderr.contains(&format!("note: access-tokens.state.json is locked by `up` started at {START} (0 s ago) on host unknown, process unknown, run ")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("its 1 pending operation(s) are in progress, not interrupted: this preview leaves them alone"), "{}", out.stderr);
+    assert!(out.stdout.contains("+ 1 to create"), "planned from the state as last saved: {}", out.stdout);
+    assert_eq!(take_calls(&cli.emu), Vec::<String>::new(), "the holder's pending create is not resolved (that lists the account's tokens)");
+    assert_eq!(std::fs::read_to_string(cli.dir.join("access-tokens.state.json")).unwrap(), state_text);
+    assert!(cli.dir.join(LOCK).exists(), "preview takes no lock and removes none");
+
+    // Once the lock is gone the create counts as interrupted, and preview resolves it.
+    std::fs::remove_file(cli.dir.join(LOCK)).unwrap();
+    let out = cli.ok(&["preview"]);
+    let calls = take_calls(&cli.emu);
+    assert!(!calls.is_empty() && calls.iter().all(|c| c == &format!("GET /accounts/{ACCOUNT}/access/service_tokens")), "{calls:?}");
+    assert!(out.stderr.contains("an interrupted create had made token") && !out.stderr.contains("is locked"), "{}", out.stderr);
 }

@@ -79,7 +79,9 @@ fn a_run_killed_after_each_mutating_call_is_finished_by_the_next_run() {
         let state = cli.state();
         assert!(state["pending"].as_array().is_some_and(|p| !p.is_empty()), "step {k} ({what}): the killed run left its call pending: {state}");
 
-        let out = cli.ok(&["up", "--yes"]);
+        // The killed run left its state lock: the next run clears it.
+        assert!(cli.fails(&["up", "--yes"]).stderr.contains("is locked by another run"), "step {k} ({what})");
+        let out = cli.ok(&["up", "--yes", "--force-unlock"]);
         let live: BTreeSet<String> = cli.emu.tokens().into_iter().map(|t| t.id).collect();
         let state = cli.state();
         let named: BTreeSet<String> = state["resources"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();

@@ -11,6 +11,11 @@ fn the_demo_runs_end_to_end_and_prints_no_secret() {
     for expected in ["API calls: 0", "clientSecret [secret]", "no changes", "renew: expires at", "/refresh → 200", "Tokens left in the emulator: 0"] {
         assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
     }
+    assert!(
+        stdout.lines().any(|l| l.starts_with("  ↻ myApp  renew: expires at ")),
+        "the renewal is named as the command line names it:\n{stdout}"
+    );
+    assert!(!stdout.to_lowercase().contains("actionkind"), "an internal type name was printed:\n{stdout}");
     let printed = format!("{stdout}{stderr}");
     assert!(!printed.contains("cfast_"), "a client secret was printed:\n{printed}");
     assert!(!printed.contains(cloudflare_emulator::DEFAULT_API_TOKEN), "the API token was printed");

@@ -212,3 +212,36 @@ fn check_reports_every_failure_at_once_without_a_call() {
     assert!(w.session.check(&seed_args()).unwrap().is_ok());
     assert!(w.emu.requests().is_empty());
 }
+
+#[test]
+fn a_success_that_is_not_the_documented_answer_is_an_api_error_not_an_internal_one() {
+    let mut w = world();
+    let created = applied(w.session.create(&w.conn, &seed_args(), false).unwrap().unwrap());
+    let respond = |content_type: &str, body: &str| FaultKind::Respond {
+        status: 200,
+        body: body.into(),
+        content_type: content_type.into(),
+        headers: vec![],
+    };
+    // A read whose answer is unreadable is tried again (3 attempts): every attempt gets it.
+    w.emu.inject_fault(Fault::new(&created.id, respond("text/plain", "ok")).method("GET").times(3));
+    match w.session.read(&w.conn, &created).unwrap() {
+        Err(wit::Error::Api(f)) => {
+            assert_eq!((f.status, f.code), (200, None));
+            assert!(f.message.starts_with("a body that is not JSON (text/plain, 2 bytes), cf-ray ") && f.message.ends_with("-EMU"), "{}", f.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    let wrong = r#"{"success": true, "errors": [], "messages": [], "result": 42}"#;
+    w.emu.inject_fault(Fault::new(&created.id, respond("application/json", wrong)).method("GET").times(1));
+    match w.session.read(&w.conn, &created).unwrap() {
+        Err(wit::Error::Api(f)) => {
+            assert_eq!((f.status, f.code), (200, None));
+            let expected = "the result does not have the documented shape (invalid type: integer, expected a service token), cf-ray ";
+            assert!(f.message.starts_with(expected) && f.message.ends_with("-EMU"), "{}", f.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    let statuses: Vec<u16> = w.emu.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [201, 200, 200, 200, 200], "a create, three attempts at the unreadable read, one at the wrong shape (not retried)");
+}

@@ -65,6 +65,8 @@ pub struct Args {
     pub policy: Option<String>,
     /// `--now` (policy: the time to judge expiry at, RFC 3339).
     pub now: Option<String>,
+    /// `--force-unlock`: remove a state lock left by a killed run, then run.
+    pub force_unlock: bool,
 }
 
 /// Usage of the whole command.
@@ -90,13 +92,21 @@ Global options:
   -f, --file <path>       the program (default: Pulumi.yaml, Pulumi.yml or Pulumi.json)
       --state <path>      the state file (default: access-tokens.state.json)
   -c, --config <k>=<v>    a config value (repeatable); PULUMI_CONFIG (JSON) is read too
+      --force-unlock      first remove the state lock (<state>.lock) a killed run left
+                          behind, saying whose it was; with up, refresh, destroy, import,
+                          rotate or preview. Only when no other run is using the state!
   -h, --help              this help; `<command> --help` for a command's
+
+State lock: up, refresh, destroy, import and rotate lock the state file while they
+run (<state>.lock, naming the run); a second such run fails at once (exit 1) naming
+the holder and the lock's age. preview takes no lock: while another run holds it,
+preview leaves that run's pending operations alone and says so.
 
 Environment:
   CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   credentials
   CLOUDFLARE_BASE_URL   API base (default https://api.cloudflare.com/client/v4)
 
-Exit status: 0 on success, 1 on any failure.
+Exit status: 0 on success, 1 on any failure (a state locked by another run too).
 ";
 
 /// Help of the policy verb.
@@ -133,12 +143,12 @@ them apart by the output (a report, or a line starting with `error:`).
 pub fn verb_help(verb: &Verb) -> &'static str {
     match verb {
         Verb::Check => "Usage: check\n\nValidates the program: syntax, types, properties, references, and each token's\ninputs (accountId/zoneId, durations, ids). Makes no call and reads no state.\n",
-        Verb::Preview => "Usage: preview [--refresh] [--json]\n\nShows what `up` would do, with reasons (renewals, rotations, replacements).\nMakes no call, except with --refresh, which reads the live tokens first.\n  --refresh   read live state before planning (reports drift)\n  --json      machine-readable output\n",
-        Verb::Up => "Usage: up [--yes] [--refresh] [--json]\n\nPreviews, asks for confirmation (unless --yes), then applies: one call per\nchange (two for a replacement), saving the state after each resource.\n  --yes       apply without asking\n  --refresh   read live state before planning\n  --json      machine-readable output\n",
-        Verb::Refresh => "Usage: refresh [--json]\n\nReads every managed token and records what is live: tokens deleted outside\nthe program are dropped (the next up creates them again); renamed ones are\nrenamed back by the next up. Changes nothing at Cloudflare.\n",
-        Verb::Destroy => "Usage: destroy [--yes]\n\nDeletes every token the state manages (protected ones stop it).\n  --yes       delete without asking\n",
-        Verb::Import(..) => "Usage: import <name> <id>\n\nAdopts an existing token as resource <name> of the program. <id> is\n<account_id>/<token_id>, accounts/<account_id>/<token_id> or zones/<zone_id>/<token_id>.\nCloudflare never returns a secret again: run `rotate <name>` to obtain one.\n",
-        Verb::Rotate(_) => "Usage: rotate <name> [--previous-expires-at <RFC 3339>]\n\nIssues a new client secret for resource <name> (the client id stays) and\nstores it. --previous-expires-at keeps the old secret working until then.\n",
+        Verb::Preview => "Usage: preview [--refresh] [--json] [--force-unlock]\n\nShows what `up` would do, with reasons (renewals, rotations, replacements).\nMakes no call, except with --refresh, which reads the live tokens first.\n  --refresh   read live state before planning (reports drift)\n  --json      machine-readable output\nTakes no lock. While another run holds the state lock, its pending operations\nare in progress, not interrupted: preview leaves them alone and says so.\n  --force-unlock  first remove a state lock left by a killed run (says whose)\n",
+        Verb::Up => "Usage: up [--yes] [--refresh] [--json] [--force-unlock]\n\nPreviews, asks for confirmation (unless --yes), then applies: one call per\nchange (two for a replacement), saving the state after each resource.\n  --yes       apply without asking\n  --refresh   read live state before planning\n  --json      machine-readable output\n  --force-unlock  first remove a state lock left by a killed run (says whose)\n",
+        Verb::Refresh => "Usage: refresh [--json] [--force-unlock]\n\nReads every managed token and records what is live: tokens deleted outside\nthe program are dropped (the next up creates them again); renamed ones are\nrenamed back by the next up. Changes nothing at Cloudflare.\n  --force-unlock  first remove a state lock left by a killed run (says whose)\n",
+        Verb::Destroy => "Usage: destroy [--yes] [--force-unlock]\n\nDeletes every token the state manages (protected ones stop it).\n  --yes       delete without asking\n  --force-unlock  first remove a state lock left by a killed run (says whose)\n",
+        Verb::Import(..) => "Usage: import <name> <id> [--force-unlock]\n\nAdopts an existing token as resource <name> of the program. <id> is\n<account_id>/<token_id>, accounts/<account_id>/<token_id> or zones/<zone_id>/<token_id>.\nCloudflare never returns a secret again: run `rotate <name>` to obtain one.\n  --force-unlock  first remove a state lock left by a killed run (says whose)\n",
+        Verb::Rotate(_) => "Usage: rotate <name> [--previous-expires-at <RFC 3339>] [--force-unlock]\n\nIssues a new client secret for resource <name> (the client id stays) and\nstores it. --previous-expires-at keeps the old secret working until then.\n  --force-unlock  first remove a state lock left by a killed run (says whose)\n",
         Verb::Outputs => "Usage: outputs [--show-secrets] [--json]\n\nPrints the program's outputs from the state; secrets as [secret] unless\n--show-secrets.\n",
         Verb::Policy(_) => POLICY_HELP,
         Verb::Help => USAGE,
@@ -164,6 +174,7 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
         expires_within_days: None,
         policy: None,
         now: None,
+        force_unlock: false,
     };
     let mut verb: Option<String> = None;
     let mut positional = Vec::new();
@@ -181,7 +192,7 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
             "--state" => out.state = Some(value("--state")?),
             "-c" | "--config" => {
                 let kv = value("--config")?;
-                let (k, v) = kv.split_once('=').ok_or_else(|| bad(format!("--config takes key=value, found {kv:?}")))?;
+                let (k, v) = kv.split_once('=').ok_or_else(|| bad(format!("--config takes key=value, found {kv}", kv = crate::error::quote(&kv))))?;
                 out.config.insert(k.to_string(), v.to_string());
             }
             "-y" | "--yes" => out.yes = true,
@@ -195,6 +206,7 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
             "--expires-within-days" => out.expires_within_days = Some(value("--expires-within-days")?),
             "--policy" => out.policy = Some(value("--policy")?),
             "--now" => out.now = Some(value("--now")?),
+            "--force-unlock" => out.force_unlock = true,
             f if f.starts_with('-') && f.len() > 1 => return Err(bad(format!("unknown option {f}; see --help"))),
             _ if verb.is_none() => verb = Some(arg.clone()),
             _ => positional.push(arg.clone()),
@@ -232,10 +244,15 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
             }
             Verb::Policy(std::mem::take(&mut positional))
         }
-        Some(other) => return Err(bad(format!("unknown command {other:?}; commands are check, preview, up, refresh, destroy, import, rotate, outputs, policy"))),
+        Some(other) => return Err(bad(format!("unknown command {other}; commands are check, preview, up, refresh, destroy, import, rotate, outputs, policy", other = crate::error::quote(&other)))),
     };
+    if out.force_unlock && !out.help && !matches!(out.verb, Verb::Preview | Verb::Up | Verb::Refresh | Verb::Destroy | Verb::Import(..) | Verb::Rotate(_)) {
+        return Err(bad(
+            "--force-unlock goes with the command that found the state locked: up, refresh, destroy, import, rotate or preview".into(),
+        ));
+    }
     if !matches!(out.verb, Verb::Import(..) | Verb::Rotate(_) | Verb::Policy(_)) && !positional.is_empty() {
-        return Err(bad(format!("unexpected argument {:?}", positional[0])));
+        return Err(bad(format!("unexpected argument {}", crate::error::quote(&positional[0]))));
     }
     Ok(out)
 }
@@ -257,6 +274,8 @@ mod tests {
         assert_eq!(p(&["rotate", "myApp"]).unwrap().verb, Verb::Rotate("myApp".into()));
         assert_eq!(p(&[]).unwrap().verb, Verb::Help);
         assert!(p(&["preview", "--help"]).unwrap().help);
+        assert!(p(&["up", "--force-unlock"]).unwrap().force_unlock);
+        assert!(p(&["rotate", "myApp", "--force-unlock"]).unwrap().force_unlock);
     }
 
     #[test]
@@ -265,5 +284,7 @@ mod tests {
         assert!(p(&["up", "--force"]).unwrap_err().to_string().contains("unknown option --force"));
         assert!(p(&["import", "myApp"]).unwrap_err().to_string().contains("import <name> <id>"));
         assert!(p(&["up", "--config", "novalue"]).unwrap_err().to_string().contains("key=value"));
+        assert!(p(&["--force-unlock"]).unwrap_err().to_string().contains("goes with the command that found the state locked"));
+        assert!(p(&["outputs", "--force-unlock"]).is_err());
     }
 }

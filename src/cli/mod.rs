@@ -15,6 +15,7 @@ use crate::provider::{self, Client};
 use crate::pulumi::{self, bag};
 use crate::secret::Secret;
 use crate::state::{self, StateFile, StateResource, StateStore};
+use crate::state_lock::{self, LockHolder, StateLock};
 use crate::transport::Transport;
 use args::{Args, Verb};
 use chrono::{DateTime, Utc};
@@ -105,24 +106,42 @@ fn load_program(file: Option<&str>) -> Result<Program, Error> {
         Some(f) => vec![f],
         None => vec!["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"],
     };
-    let (path, text) = candidates
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok().map(|t| (p.to_string(), t)))
-        .ok_or_else(|| {
-            Error::invalid(
-                "program",
-                match file {
-                    Some(f) => format!("cannot read {f} (with `wasmtime run`, preopen its directory with --dir)"),
-                    None => "no Pulumi.yaml, Pulumi.yml or Pulumi.json here; name the program with --file".into(),
-                },
-            )
-        })?;
+    let mut found = None;
+    for candidate in candidates {
+        if let Some(text) = read_text(candidate, "program")? {
+            found = Some((candidate.to_string(), text));
+            break;
+        }
+    }
+    let (path, text) = found.ok_or_else(|| {
+        Error::invalid(
+            "program",
+            match file {
+                Some(f) => format!("cannot read {f}: no such file (with `wasmtime run`, preopen its directory with --dir)"),
+                None => "no Pulumi.yaml, Pulumi.yml or Pulumi.json here; name the program with --file".into(),
+            },
+        )
+    })?;
     let program = program::parse(&path, &text).map_err(program_errors)?;
     let problems = program::validate(&program);
     if !problems.is_empty() {
         return Err(program_errors(problems));
     }
     Ok(program)
+}
+
+/// A text file's contents; `None` when there is no such file. A file that is
+/// there but cannot be read says why (the OS error), and one that is not
+/// UTF-8 says where: the three need different fixes. `what` names the
+/// failing input in the error (`program`, `files`).
+fn read_text(path: &str, what: &str) -> Result<Option<String>, Error> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => return Err(Error::invalid(what, format!("cannot read {path}: {e}"))),
+        Err(e) => return Err(Error::invalid(what, format!("cannot read {path}: {e} (with `wasmtime run`, preopen its directory with --dir)"))),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| Error::invalid(what, crate::error::not_utf8(path, e.as_bytes())))
 }
 
 fn program_errors(errors: Vec<program::ProgramError>) -> Error {
@@ -153,6 +172,77 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
         let random = |buf: &mut [u8]| getrandom::fill(buf).expect("randomness was available a moment ago");
         store = store.with_passphrase(Secret::new(passphrase.clone()), Box::new(random));
     }
+    // The lock is taken before the state is read and released whatever
+    // `operate` returns (the guard also releases it on an early return).
+    let lock = lock_state(&args, environment, store.path(), now, io)?;
+    let held_by_another = match (&lock, &args.verb) {
+        (None, Verb::Preview) => state_lock::held(store.path())?,
+        _ => None,
+    };
+    let result = operate(&args, &program, &config, environment, transport, now, &mut store, held_by_another.as_ref(), io);
+    match lock {
+        Some(lock) => {
+            let released = lock.release();
+            result.and(released)
+        }
+        None => result,
+    }
+}
+
+/// The verb's name in the lock file, for the verbs that write the state.
+/// `preview` and `outputs` only read it (see [`operate`] for what preview
+/// does while another run holds the lock).
+fn locking_verb(verb: &Verb) -> Option<&'static str> {
+    match verb {
+        Verb::Up => Some("up"),
+        Verb::Refresh => Some("refresh"),
+        Verb::Destroy => Some("destroy"),
+        Verb::Import(..) => Some("import"),
+        Verb::Rotate(_) => Some("rotate"),
+        Verb::Preview | Verb::Outputs | Verb::Check | Verb::Policy(_) | Verb::Help => None,
+    }
+}
+
+/// `--force-unlock` first (saying whose lock it removes), then the state
+/// lock for a verb that writes the state. The holder is named with what the
+/// environment gives: WASI has no host name or process id, so `HOSTNAME`
+/// when it was passed (`--env HOSTNAME=$(hostname)`), and a random run id.
+fn lock_state(args: &Args, environment: &BTreeMap<String, String>, state: &std::path::Path, now: DateTime<Utc>, io: &mut Io) -> Result<Option<StateLock>, Error> {
+    if args.force_unlock {
+        state_lock::force_unlock(state, now, &mut |line| {
+            let _ = writeln!(io.err, "--force-unlock: {line}");
+        })?;
+    }
+    let Some(verb) = locking_verb(&args.verb) else {
+        return Ok(None);
+    };
+    let mut random = [0u8; 8];
+    let run_id = match getrandom::fill(&mut random) {
+        Ok(()) => random.iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => state_lock::UNKNOWN.to_string(),
+    };
+    #[cfg(target_arch = "wasm32")]
+    let process: Option<String> = None;
+    #[cfg(not(target_arch = "wasm32"))]
+    let process = Some(std::process::id().to_string());
+    let holder = LockHolder::new(verb, now, environment.get("HOSTNAME").map(String::as_str), process.as_deref(), &run_id);
+    StateLock::acquire(state, &holder, now).map(Some)
+}
+
+/// Runs a verb that reads the state (the lock, if it needs one, is held).
+#[allow(clippy::too_many_arguments)]
+fn operate<T: Transport>(
+    args: &Args,
+    program: &Program,
+    config: &BTreeMap<String, serde_json::Value>,
+    environment: &BTreeMap<String, String>,
+    transport: &mut T,
+    now: DateTime<Utc>,
+    store: &mut StateStore,
+    held_by_another: Option<&state_lock::HeldLock>,
+    io: &mut Io,
+) -> Result<(), Error> {
+    let w = |e: std::io::Error| Error::Internal(format!("cannot write output: {e}"));
     let mut state = store.load()?;
     let mutating = !matches!(args.verb, Verb::Preview | Verb::Outputs);
     if store.plaintext() && mutating {
@@ -164,6 +254,22 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
         );
     }
     let mut calls = Calls { conn: connection(environment), transport, concurrency: concurrency(environment) };
+    if let Some(lock) = held_by_another {
+        // A preview while another run holds the lock: that run's pending
+        // operations are in progress, not interrupted. Resolving them would
+        // read half-done calls as failures; plan from the saved resources.
+        let what = match state.pending.len() {
+            0 => "this preview plans from the state as last saved, which that run may still change".to_string(),
+            n => format!("its {n} pending operation(s) are in progress, not interrupted: this preview leaves them alone and plans from the state as last saved"),
+        };
+        let _ = writeln!(
+            io.err,
+            "note: {} is locked by {}; {what}. If that run is no longer running, `preview --force-unlock` clears its lock.",
+            store.path().display(),
+            lock.describe(now)
+        );
+        state.pending.clear();
+    }
     if !state.pending.is_empty() && args.verb != Verb::Outputs {
         // An earlier run was interrupted: learn what its calls did first.
         for note in engine::pending::resolve(&mut calls, &mut state)? {
@@ -176,19 +282,20 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
     match &args.verb {
         Verb::Preview => {
             if args.refresh {
-                engine::refresh(&program, &mut calls, &mut state, None)?;
+                engine::refresh(program, &mut calls, &mut state, None)?;
             }
-            let report = plan(&program, &config, &mut calls, &mut state.clone(), now, Mode::Preview, None, &mut |_| {})?;
-            print_report(io, &args, &format!("Previewing update of {}:", program.source), &report, true)
+            let report = plan(program, config, &mut calls, &mut state.clone(), now, Mode::Preview, None, &mut |_| {})?;
+            print_warnings(io, program, config);
+            print_report(io, args, &format!("Previewing update of {}:", program.source), &report, true)
         }
-        Verb::Up => up(&program, &config, &mut calls, &mut state, &mut store, now, &args, io),
+        Verb::Up => up(program, config, &mut calls, &mut state, store, now, args, io),
         Verb::Refresh => {
-            let steps = engine::refresh(&program, &mut calls, &mut state, Some(&mut store))?;
+            let steps = engine::refresh(program, &mut calls, &mut state, Some(&mut *store))?;
             let report = engine::Report { steps, outputs: state.outputs.clone(), notes: vec![] };
-            print_report(io, &args, &format!("Refreshed {} from Cloudflare:", store.path().display()), &report, false)
+            print_report(io, args, &format!("Refreshed {} from Cloudflare:", store.path().display()), &report, false)
         }
         Verb::Destroy => {
-            let steps = engine::destroy(&program, &mut calls, &mut state.clone(), None, Mode::Preview, now, &mut |_| {})?;
+            let steps = engine::destroy(program, &mut calls, &mut state.clone(), None, Mode::Preview, now, &mut |_| {})?;
             let preview = engine::Report { steps, outputs: Default::default(), notes: vec![] };
             writeln!(io.out, "{}", render::report(&format!("Previewing destroy of {}:", program.source), &preview, true)).map_err(w)?;
             if preview.steps.is_empty() {
@@ -197,15 +304,15 @@ fn execute<T: Transport>(argv: &[String], environment: &BTreeMap<String, String>
             confirm(io, args.yes, "Do you want to delete these tokens?")?;
             let steps = {
                 let mut progress = progress_printer(io.err);
-                engine::destroy(&program, &mut calls, &mut state, Some(&mut store), Mode::Apply, now, &mut progress)?
+                engine::destroy(program, &mut calls, &mut state, Some(&mut *store), Mode::Apply, now, &mut progress)?
             };
             let done = engine::Report { steps, outputs: Default::default(), notes: vec![] };
             writeln!(io.out, "{}", render::report("Destroyed:", &done, false)).map_err(w)
         }
-        Verb::Import(name, id) => import(&program, &mut calls, &mut state, &mut store, name, id, io),
+        Verb::Import(name, id) => import(program, &mut calls, &mut state, store, name, id, io),
         Verb::Rotate(name) => {
             rotate(&mut calls, &mut state, name, args.previous_expires_at.as_deref(), io)?;
-            state.outputs = program_outputs(&program, &config, &state)?;
+            state.outputs = program_outputs(program, config, &state)?;
             store.save(&state)
         }
         Verb::Outputs => {
@@ -254,6 +361,7 @@ fn up<T: Transport>(
         engine::refresh(program, calls, state, Some(store))?;
     }
     let preview = plan(program, config, calls, &mut state.clone(), now, Mode::Preview, None, &mut |_| {})?;
+    print_warnings(io, program, config);
     let changes = preview.steps.iter().any(|s| s.op != Op::Same);
     if !args.json {
         writeln!(io.out, "{}", render::report(&format!("Previewing update of {}:", program.source), &preview, true))
@@ -302,7 +410,9 @@ fn confirm(io: &mut Io, yes: bool, question: &str) -> Result<(), Error> {
     }
 }
 
-fn check(program: &Program, config: &BTreeMap<String, serde_json::Value>, io: &mut Io) -> Result<(), Error> {
+/// The program's expressions as `check` sees them: config resolved, every
+/// resource output unknown (nothing is read).
+fn unknown_outputs_env<'a>(program: &'a Program, config: &'a BTreeMap<String, serde_json::Value>) -> env::Env<'a> {
     let unknown_outputs: serde_json::Value = serde_json::Value::Object(
         crate::properties::INPUT_PROPERTIES
             .iter()
@@ -310,11 +420,41 @@ fn check(program: &Program, config: &BTreeMap<String, serde_json::Value>, io: &m
             .map(|p| (p.to_string(), engine::unknown()))
             .collect(),
     );
-    let env = env::Env {
-        program,
-        config,
-        outputs: program.resources.iter().map(|r| (r.name.value.clone(), unknown_outputs.clone())).collect(),
-    };
+    env::Env { program, config, outputs: program.resources.iter().map(|r| (r.name.value.clone(), unknown_outputs.clone())).collect() }
+}
+
+/// What is valid but will misbehave, for `check` and `preview` to warn
+/// about: a renewal window as long as a token's life renews it on every run
+/// (the words of the policy rule of that name). Values known only after
+/// another resource's apply are left out.
+fn renewal_warnings(program: &Program, config: &BTreeMap<String, serde_json::Value>) -> Vec<String> {
+    let env = unknown_outputs_env(program, config);
+    let mut warnings = Vec::new();
+    for res in program.resources.iter().filter(|r| r.get.is_none()) {
+        let property = |key: &str| res.properties.iter().find(|(k, _)| k.value == key);
+        let Some((key, expr)) = property("minDaysForRenewal") else { continue };
+        let Some(days) = env.eval(expr).ok().and_then(|v| v.as_i64()) else { continue };
+        let duration = match property("duration").map(|(_, e)| env.eval(e)) {
+            None => None,
+            Some(Ok(v)) if v.is_string() && !bag::is_unknown(&v) => v.as_str().map(str::to_string),
+            Some(_) => continue,
+        };
+        if let Some(text) = crate::validate::renewal_window_too_long("minDaysForRenewal", days, duration.as_deref()) {
+            let at = key.pos.map(|p| format!("{}:{}:{}", program.source, p.line, p.column)).unwrap_or_else(|| program.source.clone());
+            warnings.push(format!("{at}: {}: {text} [{}]", res.name.value, crate::policy::rules::RENEWAL_WINDOW_TOO_LONG));
+        }
+    }
+    warnings
+}
+
+fn print_warnings(io: &mut Io, program: &Program, config: &BTreeMap<String, serde_json::Value>) {
+    for warning in renewal_warnings(program, config) {
+        let _ = writeln!(io.err, "warning: {warning}");
+    }
+}
+
+fn check(program: &Program, config: &BTreeMap<String, serde_json::Value>, io: &mut Io) -> Result<(), Error> {
+    let env = unknown_outputs_env(program, config);
     let mut failures = Vec::new();
     for res in program.resources.iter().filter(|r| r.get.is_none()) {
         let mut news = serde_json::Map::new();
@@ -332,6 +472,7 @@ fn check(program: &Program, config: &BTreeMap<String, serde_json::Value>, io: &m
     if !failures.is_empty() {
         return Err(Error::InvalidInput(failures));
     }
+    print_warnings(io, program, config);
     writeln!(io.out, "{}: valid ({} resource(s))", program.source, program.resources.len()).map_err(|e| Error::Internal(e.to_string()))
 }
 
@@ -348,7 +489,7 @@ fn import<T: Transport>(
         .resources
         .iter()
         .find(|r| r.name.value == name && r.get.is_none())
-        .ok_or_else(|| Error::invalid("import", format!("the program declares no resource {name:?} to import into")))?;
+        .ok_or_else(|| Error::invalid("import", format!("the program declares no resource {name} to import into", name = crate::error::quote(&name))))?;
     if state.get(name).is_some() {
         return Err(Error::invalid("import", format!("{name} is already in the state; destroy it or choose another name")));
     }
@@ -359,7 +500,7 @@ fn import<T: Transport>(
     };
     let read = pulumi::read(&mut client, &urn, id, "{}", "{}")?;
     if read.id.is_empty() {
-        return Err(Error::invalid("import", format!("no access service token {id:?} was found")));
+        return Err(Error::invalid("import", format!("no access service token {id} was found", id = crate::error::quote(&id))));
     }
     state.put(StateResource { name: name.into(), ty: res.ty.value.clone(), id: read.id.clone(), external: false, inputs: read.inputs, outputs: read.properties });
     store.save(state)?;
@@ -375,14 +516,14 @@ fn import<T: Transport>(
 fn policy(files: &[String], args: &Args, now: DateTime<Utc>, io: &mut Io) -> Result<(), Error> {
     use crate::policy::{self as p, InputFile};
     let read = |path: &str| -> Result<InputFile, Error> {
-        let bytes = std::fs::read(path).map_err(|e| Error::invalid("files", format!("cannot read {path}: {e} (with `wasmtime run`, preopen its directory with --dir)")))?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::invalid("files", format!("{path} is not UTF-8 text")))?;
+        let text = read_text(path, "files")?
+            .ok_or_else(|| Error::invalid("files", format!("cannot read {path}: no such file (with `wasmtime run`, preopen its directory with --dir)")))?;
         Ok(InputFile::new(path, text))
     };
     let inputs = files.iter().map(|f| read(f)).collect::<Result<Vec<_>, _>>()?;
     let now = match &args.now {
         Some(t) => DateTime::parse_from_rfc3339(t)
-            .map_err(|e| Error::invalid("--now", format!("expected an RFC 3339 time such as 2026-12-01T00:00:00Z, found {t:?} ({e})")))?
+            .map_err(|e| Error::invalid("--now", format!("expected an RFC 3339 time such as 2026-12-01T00:00:00Z, found {t} ({e})", t = crate::error::quote(&t))))?
             .with_timezone(&Utc),
         None => now,
     };

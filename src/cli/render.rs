@@ -26,6 +26,7 @@ fn change_line(c: &Change) -> String {
         None => "(known after apply)".into(),
     };
     match (&c.old, &c.new) {
+        (Some(old), Some(Value::Null)) => format!("      - {}: {}", c.property, value(old, false)),
         (None, new) => format!("      + {}: {}", c.property, shown(new)),
         (old, new) => format!("      ~ {}: {} => {}", c.property, shown(old), shown(new)),
     }

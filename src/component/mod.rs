@@ -261,6 +261,8 @@ fn error_out(e: Error) -> wit::Error {
         Error::RateLimited { retry_after_seconds, message } => wit::Error::RateLimited(wit::RateLimit { retry_after_seconds, message }),
         Error::Api(f) => wit::Error::Api(failure_out(f)),
         Error::Transport(m) => wit::Error::Transport(m),
+        // Only the command line locks a state file; the exports never do.
+        Error::Locked(m) => wit::Error::InvalidInput(vec![wit::CheckFailure { property: "state".into(), reason: m }]),
         Error::Internal(m) => wit::Error::Internal(m),
     }
 }

@@ -52,12 +52,12 @@ pub fn resolve_config(program: &Program, given: &BTreeMap<String, String>) -> Re
 fn typed(text: &str, ty: ConfigType) -> Result<Value, String> {
     match ty {
         ConfigType::String => Ok(json!(text)),
-        ConfigType::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| format!("expected an integer, found {text:?}")),
-        ConfigType::Number => text.trim().parse::<f64>().map(|n| json!(n)).map_err(|_| format!("expected a number, found {text:?}")),
+        ConfigType::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| format!("expected an integer, found {text}", text = crate::error::quote(&text))),
+        ConfigType::Number => text.trim().parse::<f64>().map(|n| json!(n)).map_err(|_| format!("expected a number, found {text}", text = crate::error::quote(&text))),
         ConfigType::Boolean => match text.trim() {
             "true" => Ok(json!(true)),
             "false" => Ok(json!(false)),
-            _ => Err(format!("expected true or false, found {text:?}")),
+            _ => Err(format!("expected true or false, found {text}", text = crate::error::quote(&text))),
         },
     }
 }

@@ -90,14 +90,15 @@ impl Op {
 }
 
 /// A property that changes: old and new values (secrets still wrapped;
-/// `None` new value = known only after apply).
+/// `None` new value = known only after apply; `Some(null)` = removed).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     /// camelCase name.
     pub property: String,
     /// Before (absent for a create).
     pub old: Option<Value>,
-    /// After; `None` when computed by the apply.
+    /// After; `None` when computed by the apply, `Some(Value::Null)` when the
+    /// input is removed (the program no longer sets it).
     pub new: Option<Value>,
 }
 
@@ -192,15 +193,19 @@ impl Transport for NoCalls {
 }
 
 /// The property changes behind a diff: old from the state, new from the
-/// checked inputs, or computed by the apply.
+/// checked inputs, or computed by the apply. An input the checked inputs no
+/// longer hold (`zoneId` when a token moves to `accountId`) is removed, not
+/// "known after apply": nothing computes it.
 pub(crate) fn changes(olds: &Value, news: &Value, diffs: &[String]) -> Vec<Change> {
     diffs
         .iter()
         .map(|p| {
             let old = olds.get(p).cloned().filter(|v| !v.is_null());
-            let new = match p.as_str() {
-                "expiresAt" | "clientSecret" => None,
-                _ => news.get(p).cloned().filter(|v| !bag::is_unknown(v)),
+            let new = match (p.as_str(), news.get(p)) {
+                ("expiresAt" | "clientSecret", _) => None,
+                (_, Some(v)) if bag::is_unknown(v) => None,
+                (input, None | Some(Value::Null)) if crate::properties::INPUT_PROPERTIES.contains(&input) => Some(Value::Null),
+                (_, v) => v.cloned(),
             };
             Change { property: p.clone(), old, new }
         })
@@ -210,4 +215,19 @@ pub(crate) fn changes(olds: &Value, news: &Value, diffs: &[String]) -> Vec<Chang
 /// The unknown sentinel, for callers rendering outputs.
 pub fn unknown() -> Value {
     json!(bag::UNKNOWN_STRING)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_the_program_drops_is_removed_not_computed() {
+        let olds = json!({"zoneId": "0da42c8d2132a9ddaf714f9e7c920711", "accountId": null, "expiresAt": "2027-11-28T12:00:00Z"});
+        let news = json!({"accountId": "f037e56e89293a057740de681ac9abbe", "name": bag::UNKNOWN_STRING});
+        let got = changes(&olds, &news, &["accountId".into(), "zoneId".into(), "expiresAt".into(), "name".into()]);
+        let new: Vec<Option<Value>> = got.iter().map(|c| c.new.clone()).collect();
+        assert_eq!(new, [Some(json!("f037e56e89293a057740de681ac9abbe")), Some(Value::Null), None, None]);
+        assert_eq!(got[1].old, Some(json!("0da42c8d2132a9ddaf714f9e7c920711")));
+    }
 }

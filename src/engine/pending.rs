@@ -41,7 +41,7 @@ pub fn resolve<T: Transport>(calls: &mut Calls<T>, state: &mut StateFile) -> Res
 fn started(op: &PendingOperation) -> Result<DateTime<Utc>, Error> {
     DateTime::parse_from_rfc3339(&op.started_at)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::invalid("state", format!("pending {} of {} has an unreadable time {:?} ({e})", kind(op), op.name, op.started_at)))
+        .map_err(|e| Error::invalid("state", format!("pending {} of {} has an unreadable time {} ({e})", kind(op), op.name, crate::error::quote(&op.started_at))))
 }
 
 fn kind(op: &PendingOperation) -> &'static str {
@@ -83,10 +83,10 @@ fn resolve_create<T: Transport>(calls: &mut Calls<T>, state: &mut StateFile, op:
         many => {
             state.pending.push(op.clone());
             return Err(Error::Transport(format!(
-                "{}: an interrupted create left {} tokens named {:?}; keep one (`import`), delete the others, then remove the pending entry from the state",
+                "{}: an interrupted create left {} tokens named {}; keep one (`import`), delete the others, then remove the pending entry from the state",
                 op.name,
                 many.len(),
-                args.name
+                crate::error::quote(&args.name)
             )));
         }
     }

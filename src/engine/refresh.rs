@@ -2,6 +2,24 @@
 
 use super::*;
 
+/// The secret version of a token nobody gave one: Cloudflare starts at 1.
+const FIRST_SECRET_VERSION: u64 = 1;
+
+/// A property as drift compares it: absent and `null` alike, and an absent
+/// `clientSecretVersion` as the version the API gives a new token. A create
+/// that sets no version stores none (its outputs are the program's inputs),
+/// while a read returns 1: the same token, not drift. The comparison is the
+/// place for it rather than the create's outputs, because state files
+/// written before this fix lack the version too, and `diff` already reads
+/// an absent version as 1 (see `diff::plan`).
+fn as_compared(key: &str, value: Option<&Value>) -> Option<Value> {
+    let value = value.filter(|v| !v.is_null()).cloned();
+    match key {
+        "clientSecretVersion" => value.or(Some(json!(FIRST_SECRET_VERSION))),
+        _ => value,
+    }
+}
+
 /// Reads every managed resource, updating the state; reports drift.
 pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mut StateFile, store: Option<&mut StateStore>) -> Result<Vec<Step>, Error> {
     let mut steps = Vec::new();
@@ -52,7 +70,7 @@ pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mu
         let mut changes = Vec::new();
         for key in ["name", "expiresAt", "duration", "clientSecretVersion"] {
             let (a, b) = (old.outputs.get(key), read.properties.get(key));
-            if a != b {
+            if as_compared(key, a) != as_compared(key, b) {
                 changes.push(Change { property: key.into(), old: a.cloned(), new: b.cloned() });
             }
         }
@@ -73,4 +91,18 @@ pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mu
         store.save(state)?;
     }
     Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absent_secret_version_is_the_apis_first_one() {
+        let one = json!(1);
+        assert_eq!(as_compared("clientSecretVersion", None), as_compared("clientSecretVersion", Some(&one)));
+        assert_eq!(as_compared("clientSecretVersion", Some(&Value::Null)), as_compared("clientSecretVersion", Some(&one)));
+        assert_ne!(as_compared("clientSecretVersion", None), as_compared("clientSecretVersion", Some(&json!(2))), "a rotation elsewhere is drift");
+        assert_ne!(as_compared("name", None), as_compared("name", Some(&json!("n"))));
+    }
 }

@@ -183,8 +183,10 @@ impl<T: Transport> Run<'_, T> {
         Ok((step, read.properties))
     }
 
-    /// Sends waiting creates together, then records each outcome; the state
-    /// is saved once before (pending) and once after the batch.
+    /// Sends waiting creates together. The state is saved once before
+    /// (every create pending), then after each create as its answer
+    /// arrives: a process killed mid-batch loses only the secrets of the
+    /// creates still in flight (as Pulumi checkpoints after every step).
     fn send_batch(&mut self, batch: Batch, state: &mut StateFile, env: &mut Env, report: &mut Report) -> Result<(), Error> {
         if batch.is_empty() {
             return Ok(());
@@ -206,14 +208,41 @@ impl<T: Transport> Run<'_, T> {
         self.save(state)?;
         let started = std::time::Instant::now();
         let items: Vec<(String, String)> = batch.iter().map(|(_, urn, inputs)| (urn.clone(), inputs.to_string())).collect();
-        let outcomes = pulumi::create_many(&mut self.calls.client()?, &items);
+        let mut outcomes: Vec<Option<Result<(String, Value), Error>>> = vec![None; batch.len()];
+        let mut save_error = None;
+        {
+            let (store, progress) = (&mut self.store, &mut self.progress);
+            let mut client = self.calls.client()?;
+            pulumi::create_many(&mut client, &items, &mut |k, outcome| {
+                let Some((i, _, inputs)) = batch.get(k) else {
+                    return;
+                };
+                let res = &program.resources[*i];
+                let (name, ty) = (res.name.value.clone(), res.ty.value.clone());
+                end(state, PendingKind::Create, &name, None, &outcome);
+                if let Ok((id, outputs)) = &outcome {
+                    state.put(StateResource { name: name.clone(), ty, id: id.clone(), external: false, inputs: inputs.clone(), outputs: outputs.clone() });
+                }
+                if let Some(store) = store.as_deref_mut() {
+                    if let Err(e) = store.save(state) {
+                        save_error.get_or_insert(e);
+                    }
+                }
+                if outcome.is_ok() {
+                    progress(Progress::Finished(&name, Op::Create, started.elapsed()));
+                }
+                outcomes[k] = Some(outcome);
+            });
+        }
+        if let Some(e) = save_error {
+            return Err(e);
+        }
         let mut first_error = None;
         for ((i, _, inputs), outcome) in batch.into_iter().zip(outcomes) {
-            let res = &program.resources[i];
-            let (name, ty) = (res.name.value.clone(), res.ty.value.clone());
-            end(state, PendingKind::Create, &name, None, &outcome);
-            match outcome {
-                Ok((id, outputs)) => {
+            let name = program.resources[i].name.value.clone();
+            let ty = program.resources[i].ty.value.clone();
+            match outcome.unwrap_or_else(|| Err(Error::Internal(format!("{name}: the create's outcome is missing")))) {
+                Ok((_, outputs)) => {
                     if outputs["clientSecret"]["value"].is_null() {
                         report.notes.push(format!(
                             "{name}: the create's answer was lost; the token it made was found and adopted, but its secret was only in that answer: run `rotate {name}` to get one"
@@ -223,17 +252,14 @@ impl<T: Transport> Run<'_, T> {
                         .as_object()
                         .map(|o| o.iter().filter(|(k, v)| !k.starts_with("__") && !v.is_null()).map(|(k, v)| Change { property: k.clone(), old: None, new: Some(v.clone()) }).collect())
                         .unwrap_or_default();
-                    state.put(StateResource { name: name.clone(), ty: ty.clone(), id, external: false, inputs, outputs: outputs.clone() });
                     env.outputs.insert(name.clone(), outputs);
-                    report.steps.push(Step { name: name.clone(), ty, op: Op::Create, reasons: vec![], changes });
-                    (self.progress)(Progress::Finished(&name, Op::Create, started.elapsed()));
+                    report.steps.push(Step { name, ty, op: Op::Create, reasons: vec![], changes });
                 }
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
             }
         }
-        self.save(state)?;
         match first_error {
             Some(e) => Err(e),
             None => Ok(()),

@@ -57,7 +57,7 @@ impl FromStr for Level {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Level::ALL.into_iter().find(|l| l.id() == s).ok_or_else(|| {
             let all: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
-            format!("unknown level {s:?}; expected one of {}", all.join(", "))
+            format!("unknown level {s}; expected one of {}", all.join(", "), s = crate::error::quote(&s))
         })
     }
 }
@@ -251,11 +251,12 @@ pub fn evaluate(rule: &Rule, token: &Token, within_days: u32, now: DateTime<Utc>
         }
         RENEWAL_WINDOW_TOO_LONG => {
             let days = *token.min_days_for_renewal.known()?;
-            let life = lifetime(token)?.as_delta();
-            (days > 0 && TimeDelta::try_days(days).is_none_or(|w| w >= life)).then(|| {
-                let duration = token.duration.known().map_or(duration::DEFAULT_DURATION, String::as_str);
-                format!("{} is {days} days, not shorter than the token's lifetime ({duration}), so every run renews it", prop(k, "minDaysForRenewal"))
-            })
+            let duration = match &token.duration {
+                Field::Known(d) => Some(d.as_str()),
+                Field::Absent => None,
+                Field::Unknown => return None,
+            };
+            crate::validate::renewal_window_too_long(prop(k, "minDaysForRenewal"), days, duration)
         }
         NON_EXPIRING => (token.duration.known().map(String::as_str) == Some("forever"))
             .then(|| "duration is forever: the token never expires, and neither does a leaked secret".to_string()),

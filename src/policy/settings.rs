@@ -108,7 +108,7 @@ impl Settings {
     /// Applies one `id=level` override (or `expiresWithinDays=N`).
     pub fn apply_override(&mut self, spec: &str) -> Result<(), Error> {
         let Some((id, value)) = spec.split_once('=') else {
-            return Err(Error::invalid("rule", format!("expected <rule-id>=<level> or {EXPIRES_WITHIN_DAYS_KEY}=<days>, found {spec:?}")));
+            return Err(Error::invalid("rule", format!("expected <rule-id>=<level> or {EXPIRES_WITHIN_DAYS_KEY}=<days>, found {spec}", spec = crate::error::quote(&spec))));
         };
         let (id, value) = (id.trim(), value.trim());
         if id == EXPIRES_WITHIN_DAYS_KEY {
@@ -116,7 +116,7 @@ impl Settings {
             return Ok(());
         }
         let Some(rule) = rules::rule(id) else {
-            return Err(Error::invalid("rule", format!("unknown rule id {id:?}; valid ids are {}", rules::ids())));
+            return Err(Error::invalid("rule", format!("unknown rule id {id}; valid ids are {}", rules::ids(), id = crate::error::quote(&id))));
         };
         let level = value.parse::<Level>().map_err(|e| Error::invalid(rule.id, e))?;
         self.levels.insert(rule.id.to_string(), level);

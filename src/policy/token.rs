@@ -81,7 +81,7 @@ impl FromStr for InputKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         InputKind::ALL.into_iter().find(|k| k.id() == s).ok_or_else(|| {
             let ids: Vec<&str> = InputKind::ALL.iter().map(|k| k.id()).collect();
-            crate::Error::invalid("kind", format!("unknown input kind {s:?}; expected one of {}", ids.join(", ")))
+            crate::Error::invalid("kind", format!("unknown input kind {s}; expected one of {}", ids.join(", "), s = crate::error::quote(&s)))
         })
     }
 }

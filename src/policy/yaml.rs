@@ -57,7 +57,7 @@ fn node<'a>(events: &mut Parser<'a, StrInput<'a>>, event: Event<'a>, depth: usiz
                     _ => return Err("mapping keys must be plain strings".into()),
                 };
                 if map.contains_key(&key) {
-                    return Err(format!("duplicate key {key:?}"));
+                    return Err(format!("duplicate key {key}", key = crate::error::quote(&key)));
                 }
                 let e = next(events)?;
                 map.insert(key, node(events, e, depth + 1)?);

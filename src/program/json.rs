@@ -84,7 +84,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut seen = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if !seen.insert(key.clone()) {
-                return Err(de::Error::custom(format!("duplicate key {key:?}")));
+                return Err(de::Error::custom(format!("duplicate key {key}", key = crate::error::quote(&key))));
             }
             let JsonNode(value) = map.next_value()?;
             entries.push((Spanned::new(key, None), value));

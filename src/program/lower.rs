@@ -52,7 +52,7 @@ pub(crate) fn program(source: &str, root: &Node) -> Result<Program, Vec<ProgramE
                 for (name, decl) in l.map(value, &key.value).unwrap_or_default() {
                     if let Some(first) = p.config.iter().find(|c| c.name.value == name.value) {
                         let line = first.name.pos.map_or(0, |p| p.line);
-                        l.error(name.pos, format!("config {:?} is declared twice (first on line {line})", name.value));
+                        l.error(name.pos, format!("config {} is declared twice (first on line {line})", crate::error::quote(&name.value)));
                     } else if let Some(decl) = l.config(name, decl) {
                         p.config.push(decl);
                     }
@@ -69,9 +69,9 @@ pub(crate) fn program(source: &str, root: &Node) -> Result<Program, Vec<ProgramE
             "outputs" => p.outputs = l.exprs(value, "outputs"),
             other => {
                 let hint = hint::closest(other, TOP_LEVEL)
-                    .map(|c| format!("did you mean {c:?}?"))
+                    .map(|c| format!("did you mean {c}?", c = crate::error::quote(&c)))
                     .unwrap_or_else(|| format!("expected one of {}", TOP_LEVEL.join(", ")));
-                l.error(key.pos, format!("unknown top-level key {other:?}; {hint}"));
+                l.error(key.pos, format!("unknown top-level key {other}; {hint}", other = crate::error::quote(&other)));
             }
         }
     }
@@ -180,7 +180,7 @@ impl Lower<'_> {
             _ => (self.text(node, "runtime"), node.pos),
         };
         if let Some(other) = name.as_deref().filter(|n| *n != "yaml") {
-            self.error(at, format!("runtime {other:?} is not supported: this engine runs Pulumi YAML programs (runtime: yaml)"));
+            self.error(at, format!("runtime {other} is not supported: this engine runs Pulumi YAML programs (runtime: yaml)", other = crate::error::quote(&other)));
         }
         name
     }
@@ -197,10 +197,10 @@ impl Lower<'_> {
             match key.value.as_str() {
                 "type" | "description" => {}
                 "default" => (decl.ty, decl.default) = self.config_value(name, value, ty)?,
-                "secret" => decl.secret = self.bool(value, &format!("config {:?} secret", name.value)),
+                "secret" => decl.secret = self.bool(value, &format!("config {} secret", crate::error::quote(&name.value))),
                 other => self.error(
                     key.pos,
-                    format!("unknown key {other:?} in config {:?}{}; expected type, default, secret or description", name.value, hint::suffix(other, CONFIG_KEYS)),
+                    format!("unknown key {other} in config {}{}; expected type, default, secret or description", crate::error::quote(&name.value), hint::suffix(other, CONFIG_KEYS), other = crate::error::quote(&other)),
                 ),
             }
         }
@@ -216,7 +216,7 @@ impl Lower<'_> {
             "boolean" => Some(ConfigType::Boolean),
             "number" => Some(ConfigType::Number),
             _ => {
-                self.error(node.pos, format!("config {:?} has type {text:?}; this engine supports string, integer, boolean and number", name.value));
+                self.error(node.pos, format!("config {} has type {text}; this engine supports string, integer, boolean and number", crate::error::quote(&name.value), text = crate::error::quote(&text)));
                 None
             }
         }
@@ -231,7 +231,7 @@ impl Lower<'_> {
             Kind::Number(n) if n.is_f64() => (ConfigType::Number, Value::Number(n.clone())),
             Kind::Number(n) => (ConfigType::Integer, Value::Number(n.clone())),
             _ => {
-                self.error(node.pos, format!("config {:?} must have a string, number or boolean value, found {}", name.value, node.describe()));
+                self.error(node.pos, format!("config {} must have a string, number or boolean value, found {}", crate::error::quote(&name.value), node.describe()));
                 return None;
             }
         };
@@ -241,7 +241,7 @@ impl Lower<'_> {
         };
         if !fits {
             let quote = if declared == Some(ConfigType::String) { " (quote it to keep it a string)" } else { "" };
-            self.error(node.pos, format!("config {:?} is declared {} but its default {value} is {}{quote}", name.value, type_name(declared.unwrap_or(ty)), node.describe()));
+            self.error(node.pos, format!("config {} is declared {} but its default {value} is {}{quote}", crate::error::quote(&name.value), type_name(declared.unwrap_or(ty)), node.describe()));
             return None;
         }
         Some((declared.unwrap_or(ty), Some(value)))

@@ -58,8 +58,8 @@ impl Graph<'_> {
 
     fn describe(&self, item: Item) -> String {
         match item {
-            Item::Resource(i) => format!("resource {:?}", self.program.resources[i].name.value),
-            Item::Variable(i) => format!("variable {:?}", self.program.variables[i].0.value),
+            Item::Resource(i) => format!("resource {}", crate::error::quote(&self.program.resources[i].name.value)),
+            Item::Variable(i) => format!("variable {}", crate::error::quote(&self.program.variables[i].0.value)),
         }
     }
 

@@ -13,7 +13,7 @@ const OPTIONS: [&str; 5] = ["protect", "deleteBeforeReplace", "ignoreChanges", "
 impl Lower<'_> {
     /// One resource; `None` when it is too broken to keep.
     pub fn resource(&mut self, name: &Spanned<String>, node: &Node) -> Option<Resource> {
-        let what = format!("resource {:?}", name.value);
+        let what = format!("resource {}", crate::error::quote(&name.value));
         let entries = self.map(node, &what)?;
         let mut resource = Resource { name: name.clone(), ty: Spanned::new(String::new(), None), properties: vec![], options: Options::default(), get: None };
         let mut typed = false;
@@ -32,7 +32,7 @@ impl Lower<'_> {
                 "get" => resource.get = self.get(&what, value),
                 other => self.error(
                     key.pos,
-                    format!("unknown key {other:?} in {what}{}; a resource has type, properties, options and get", hint::suffix(other, RESOURCE_KEYS)),
+                    format!("unknown key {other} in {what}{}; a resource has type, properties, options and get", hint::suffix(other, RESOURCE_KEYS), other = crate::error::quote(&other)),
                 ),
             }
         }
@@ -59,10 +59,10 @@ impl Lower<'_> {
                 other => self.error(
                     key.pos,
                     format!(
-                        "resource option {other:?} is not supported by this engine{}; supported options: {}",
+                        "resource option {other} is not supported by this engine{}; supported options: {}",
                         hint::suffix(other, OPTIONS),
                         OPTIONS.join(", ")
-                    ),
+                    , other = crate::error::quote(&other)),
                 ),
             }
         }
@@ -95,7 +95,7 @@ impl Lower<'_> {
             match key.value.as_str() {
                 "id" => id = Some(self.expr(value)),
                 "state" => state = self.exprs(value, &format!("get.state of {what}")),
-                other => self.error(key.pos, format!("unknown key {other:?} in get of {what}; get has id and state")),
+                other => self.error(key.pos, format!("unknown key {other} in get of {what}; get has id and state", other = crate::error::quote(&other))),
             }
         }
         if id.is_none() {

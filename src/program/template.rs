@@ -21,7 +21,7 @@ pub(crate) fn parse(text: &str, pos: Option<Pos>, first_column: Option<usize>) -
             i += 3;
         } else if chars[i..].starts_with(&['$', '{']) {
             let Some(len) = chars[i + 2..].iter().position(|c| *c == '}') else {
-                return Err((at(i), format!("unterminated interpolation in {text:?}: `${{` has no closing `}}` (write `$${{` for a literal `${{`)")));
+                return Err((at(i), format!("unterminated interpolation in {text}: `${{` has no closing `}}` (write `$${{` for a literal `${{`)", text = crate::error::quote(&text))));
             };
             let inner: String = chars[i + 2..i + 2 + len].iter().collect();
             let mut reference = reference(&inner).ok_or_else(|| {

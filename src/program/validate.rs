@@ -60,12 +60,12 @@ impl Check<'_> {
         let p = self.program;
         for (name, _) in &p.variables {
             if self.is_resource(&name.value) {
-                self.error(name.pos, format!("variable {:?} has the same name as a resource", name.value));
+                self.error(name.pos, format!("variable {} has the same name as a resource", crate::error::quote(&name.value)));
             }
         }
         for c in &p.config {
             if self.is_resource(&c.name.value) || self.is_variable(&c.name.value) {
-                self.error(c.name.pos, format!("config {:?} has the same name as a resource or variable", c.name.value));
+                self.error(c.name.pos, format!("config {} has the same name as a resource or variable", crate::error::quote(&c.name.value)));
             }
         }
     }
@@ -76,9 +76,9 @@ impl Check<'_> {
             self.error(
                 r.ty.pos,
                 format!(
-                    "resource {:?} has type {:?}, which this engine does not manage; it manages {} (also written {})",
-                    r.name.value,
-                    r.ty.value,
+                    "resource {} has type {}, which this engine does not manage; it manages {} (also written {})",
+                    crate::error::quote(&r.name.value),
+                    crate::error::quote(&r.ty.value),
                     TYPE_TOKENS[2],
                     others.join(", ")
                 ),
@@ -87,23 +87,23 @@ impl Check<'_> {
         let state = r.get.iter().flat_map(|g| g.state.iter().map(|(k, _)| (k, "get.state")));
         for (key, place) in r.properties.iter().map(|(k, _)| (k, "property")).chain(state) {
             if !INPUT_PROPERTIES.contains(&key.value.as_str()) {
-                self.error(key.pos, format!("{place} {:?} of resource {:?}: {}", key.value, r.name.value, unknown_reason(&key.value)));
+                self.error(key.pos, format!("{place} {} of resource {}: {}", crate::error::quote(&key.value), crate::error::quote(&r.name.value), unknown_reason(&key.value)));
             }
         }
         for name in &r.options.ignore_changes {
             let head = name.split(['.', '[']).next().unwrap_or(name);
             if !INPUT_PROPERTIES.contains(&head) {
-                self.error(r.name.pos, format!("ignoreChanges of resource {:?} names {name:?}, which is not an input property ({})", r.name.value, INPUT_PROPERTIES.join(", ")));
+                self.error(r.name.pos, format!("ignoreChanges of resource {} names {name}, which is not an input property ({})", crate::error::quote(&r.name.value), INPUT_PROPERTIES.join(", "), name = crate::error::quote(&name)));
             }
         }
         for name in &r.options.additional_secret_outputs {
             if !readable().any(|k| k == name) {
-                self.error(r.name.pos, format!("additionalSecretOutputs of resource {:?} names {name:?}, which is not a property{}", r.name.value, hint::suffix(name, readable())));
+                self.error(r.name.pos, format!("additionalSecretOutputs of resource {} names {name}, which is not a property{}", crate::error::quote(&r.name.value), hint::suffix(name, readable()), name = crate::error::quote(&name)));
             }
         }
         for d in &r.options.depends_on {
             if !self.is_resource(&d.root) && (self.is_variable(&d.root) || self.is_config(&d.root)) {
-                self.error(d.pos, format!("dependsOn of resource {:?} names {d}, which is not a resource", r.name.value));
+                self.error(d.pos, format!("dependsOn of resource {} names {d}, which is not a resource", crate::error::quote(&r.name.value)));
             }
         }
         for reference in r.references() {
@@ -125,17 +125,17 @@ impl Check<'_> {
             if let Some(p) = r.property.as_deref().filter(|p| !readable().any(|k| k == *p)) {
                 let hint = hint::suffix(p, readable());
                 let known: Vec<&str> = readable().collect();
-                self.error(r.pos, format!("unknown property in \"{r}\": resource {:?} has no property {p:?}{hint}; known properties are {}", r.root, known.join(", ")));
+                self.error(r.pos, format!("unknown property in \"{r}\": resource {} has no property {p}{hint}; known properties are {}", crate::error::quote(&r.root), known.join(", "), p = crate::error::quote(&p)));
             }
         } else if self.is_config(&r.root) {
             if r.property.is_some() {
-                self.error(r.pos, format!("\"{r}\" reads a property of config {:?}, which is a single value; write ${{{}}}", r.root, r.root));
+                self.error(r.pos, format!("\"{r}\" reads a property of config {}, which is a single value; write ${{{}}}", crate::error::quote(&r.root), r.root));
             }
         } else {
             let p = self.program;
             let names = p.resources.iter().map(|r| r.name.value.as_str()).chain(p.variables.iter().map(|(n, _)| n.value.as_str())).chain(p.config.iter().map(|c| c.name.value.as_str()));
             let hint = hint::suffix(&r.root, names);
-            self.error(r.pos, format!("unknown reference \"{r}\": no resource, variable or config named {:?}{hint}", r.root));
+            self.error(r.pos, format!("unknown reference \"{r}\": no resource, variable or config named {}{hint}", crate::error::quote(&r.root)));
         }
     }
 }

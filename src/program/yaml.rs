@@ -139,7 +139,7 @@ impl<'a> Reader<'a> {
             };
             if let Some(&first) = seen.get(&key.value) {
                 let line = entries[first].0.pos.map_or(0, |p| p.line);
-                return Err(self.error(span.start, format!("duplicate key {:?} (first written on line {line})", key.value)));
+                return Err(self.error(span.start, format!("duplicate key {} (first written on line {line})", crate::error::quote(&key.value))));
             }
             seen.insert(key.value.clone(), entries.len());
             let (event, span) = self.next()?;
@@ -183,7 +183,7 @@ impl<'a> Reader<'a> {
         };
         match resolved {
             Some(kind) if wanted => Ok(kind),
-            _ => Err(self.error(span.start, format!("{text:?} is not a valid {}", tag_name(tag)))),
+            _ => Err(self.error(span.start, format!("{text} is not a valid {}", tag_name(tag), text = crate::error::quote(&text)))),
         }
     }
 }

@@ -34,12 +34,12 @@ pub fn check_urn(urn: &str) -> Result<(), Error> {
     let parts: Vec<&str> = urn.split("::").collect();
     let ty = match parts.as_slice() {
         [_, _, ty, _] => ty.rsplit('$').next().unwrap_or(ty),
-        _ => return Err(Error::invalid("urn", format!("expected urn:pulumi:<stack>::<project>::<type>::<name>, found {urn:?}"))),
+        _ => return Err(Error::invalid("urn", format!("expected urn:pulumi:<stack>::<project>::<type>::<name>, found {urn}", urn = crate::error::quote(&urn)))),
     };
     if TYPE_TOKENS.contains(&ty) {
         Ok(())
     } else {
-        Err(Error::invalid("urn", format!("this component implements {}, not {ty:?}", TYPE_TOKENS[0])))
+        Err(Error::invalid("urn", format!("this component implements {}, not {ty}", TYPE_TOKENS[0], ty = crate::error::quote(&ty))))
     }
 }
 
@@ -224,11 +224,13 @@ pub fn create<T: Transport>(client: &mut Client<T>, urn: &str, properties: &str,
 }
 
 /// Creates several resources with their requests in flight together: for
-/// each `(urn, properties)`, what [`create`] would answer.
-pub fn create_many<T: Transport>(client: &mut Client<T>, items: &[(String, String)]) -> Vec<Result<(String, Value), Error>> {
-    let decoded: Vec<Result<(Bag, crate::model::TokenArgs), Error>> = items
-        .iter()
-        .map(|(urn, properties)| {
+/// each `(urn, properties)`, what [`create`] would answer, handed to
+/// `on_outcome` with its index in `items` as soon as it is known.
+pub fn create_many<T: Transport>(client: &mut Client<T>, items: &[(String, String)], on_outcome: &mut dyn FnMut(usize, Result<(String, Value), Error>)) {
+    let mut bags: Vec<(usize, Bag)> = Vec::with_capacity(items.len());
+    let mut args: Vec<crate::model::TokenArgs> = Vec::with_capacity(items.len());
+    for (i, (urn, properties)) in items.iter().enumerate() {
+        let decoded = (|| {
             check_urn(urn)?;
             let news = bag::decode(properties, "properties")?;
             if !news.unknown.is_empty() {
@@ -236,20 +238,25 @@ pub fn create_many<T: Transport>(client: &mut Client<T>, items: &[(String, Strin
             }
             let args = bag::args_of(&news)?;
             Ok((news, args))
-        })
-        .collect();
-    let args: Vec<crate::model::TokenArgs> = decoded.iter().filter_map(|d| d.as_ref().ok().map(|(_, a)| a.clone())).collect();
-    let mut outcomes = provider::create_many(client, &args).into_iter();
-    decoded
-        .into_iter()
-        .map(|d| {
-            let (news, _) = d?;
-            match outcomes.next().ok_or_else(|| Error::Internal("an outcome is missing".into()))?? {
-                Outcome::Applied(state) => Ok((state.id.clone(), bag::outputs(&state, &news.secret))),
-                Outcome::Planned(_) => Err(Error::Internal("create planned where an apply was asked".into())),
+        })();
+        match decoded {
+            Ok((news, a)) => {
+                bags.push((i, news));
+                args.push(a);
             }
-        })
-        .collect()
+            Err(e) => on_outcome(i, Err(e)),
+        }
+    }
+    provider::create_many(client, &args, &mut |k, outcome| {
+        let Some((i, news)) = bags.get(k) else {
+            return;
+        };
+        let answer = outcome.and_then(|o| match o {
+            Outcome::Applied(state) => Ok((state.id.clone(), bag::outputs(&state, &news.secret))),
+            Outcome::Planned(_) => Err(Error::Internal("create planned where an apply was asked".into())),
+        });
+        on_outcome(*i, answer);
+    });
 }
 
 fn list(set: &std::collections::BTreeSet<String>) -> String {

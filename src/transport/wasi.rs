@@ -71,22 +71,18 @@ impl Transport for WasiTransport {
         receive(in_flight)
     }
 
-    fn send_all(&mut self, base_url: &str, requests: &[ApiRequest]) -> Vec<Result<RawResponse, TransportFailure>> {
-        let mut results: Vec<Option<Result<RawResponse, TransportFailure>>> = Vec::with_capacity(requests.len());
+    fn send_all(&mut self, base_url: &str, requests: &[ApiRequest], on_answer: &mut dyn FnMut(usize, Result<RawResponse, TransportFailure>)) {
         let mut slots: Vec<Option<InFlight>> = Vec::with_capacity(requests.len());
-        for request in requests {
+        for (i, request) in requests.iter().enumerate() {
             match self.start(base_url, request) {
-                Ok(f) => {
-                    slots.push(Some(f));
-                    results.push(None);
-                }
+                Ok(f) => slots.push(Some(f)),
                 Err(e) => {
                     slots.push(None);
-                    results.push(Some(Err(e)));
+                    on_answer(i, Err(e));
                 }
             }
         }
-        // Every request is on its way; take the answers as they arrive.
+        // Every request is on its way; hand over each answer as it arrives.
         loop {
             let waiting: Vec<usize> = (0..slots.len()).filter(|i| slots[*i].is_some()).collect();
             if waiting.is_empty() {
@@ -100,11 +96,10 @@ impl Transport for WasiTransport {
             for r in ready {
                 let i = waiting[r as usize];
                 if let Some(f) = slots[i].take() {
-                    results[i] = Some(receive(f));
+                    on_answer(i, receive(f));
                 }
             }
         }
-        results.into_iter().map(|r| r.unwrap_or_else(|| Err(TransportFailure { message: "no answer".into(), maybe_sent: true, retryable: true }))).collect()
     }
 
     fn sleep_ms(&mut self, ms: u64) {
@@ -131,7 +126,17 @@ impl WasiTransport {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        let headers: Vec<(String, Vec<u8>)> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.expose().as_bytes().to_vec())).collect();
+        // One known-length body, as the official SDKs send it (no chunked
+        // transfer-encoding); a POST, PUT or DELETE without a body says so with 0.
+        let body_bytes: Option<Vec<u8>> = match (&request.body, request.method) {
+            (Some(json), _) => Some(json.to_string().into_bytes()),
+            (None, Method::Post | Method::Put | Method::Delete) => Some(Vec::new()),
+            (None, Method::Get) => None,
+        };
+        let mut headers: Vec<(String, Vec<u8>)> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.expose().as_bytes().to_vec())).collect();
+        if let Some(bytes) = &body_bytes {
+            headers.push(("content-length".into(), bytes.len().to_string().into_bytes()));
+        }
         let fields = Fields::from_list(&headers).map_err(|_| not_sent("a header holds characters HTTP does not allow"))?;
         let outgoing = OutgoingRequest::new(fields);
         let method = match request.method {
@@ -159,9 +164,10 @@ impl WasiTransport {
         let _ = options.set_first_byte_timeout(Some(nanos(self.request_timeout)));
         let _ = options.set_between_bytes_timeout(Some(nanos(self.request_timeout)));
         let future = outgoing_handler::handle(outgoing, Some(options)).map_err(|code| failure(&what, &code))?;
-        if let Some(json) = &request.body {
-            let bytes = json.to_string().into_bytes();
+        if let Some(bytes) = body_bytes.filter(|b| !b.is_empty()) {
             let stream = body.write().map_err(|_| not_sent("the request body could not be opened"))?;
+            // blocking-write-and-flush takes at most 4096 bytes a call; the
+            // length is declared up front either way.
             for chunk in bytes.chunks(4096) {
                 if stream.blocking_write_and_flush(chunk).is_err() {
                     drop(stream);

@@ -147,6 +147,21 @@ impl Emulator {
             .unwrap_or_else(|e| e.into_inner()) = d;
     }
 
+    /// Makes every list answer the first page, whatever `page` asks for
+    /// (an API that does not page), or stops doing so.
+    pub fn set_list_ignores_page(&self, on: bool) {
+        self.list_quirks().ignore_page = on;
+    }
+
+    /// Leaves `result_info` out of every list answer, or puts it back.
+    pub fn set_list_omits_result_info(&self, on: bool) {
+        self.list_quirks().omit_result_info = on;
+    }
+
+    fn list_quirks(&self) -> std::sync::MutexGuard<'_, server::ListQuirks> {
+        self.shared.list_quirks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The most requests ever handled at once.
     pub fn peak_in_flight(&self) -> usize {
         self.shared.peak_in_flight.load(std::sync::atomic::Ordering::SeqCst)

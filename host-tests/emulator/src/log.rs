@@ -31,6 +31,13 @@ pub struct LoggedRequest {
     pub auth: AuthUsed,
     pub user_agent: Option<String>,
     pub content_type: Option<String>,
+    /// The `Content-Length` header as sent, if any.
+    pub content_length: Option<String>,
+    /// The `Transfer-Encoding` header as sent (`chunked` for a body of
+    /// unannounced length), if any.
+    pub transfer_encoding: Option<String>,
+    /// Length of the body received, in bytes.
+    pub body_len: usize,
     /// The status answered; 0 while the request is still being handled, and
     /// for a connection dropped on purpose.
     pub status: u16,

@@ -39,6 +39,18 @@ pub(crate) struct Shared {
     pub bytes_sent: AtomicU64,
     /// When the emulator started: request times are measured from it.
     pub started: std::time::Instant,
+    /// Misbehaving lists, to test clients' paging (see [`ListQuirks`]).
+    pub list_quirks: Mutex<ListQuirks>,
+}
+
+/// Ways a list can misbehave, for testing how clients page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListQuirks {
+    /// Answer the first page whatever `page` asks for (an API that does
+    /// not page: a client that pages until an empty page never stops).
+    pub ignore_page: bool,
+    /// Leave `result_info` out of list answers (no totals to stop on).
+    pub omit_result_info: bool,
 }
 
 impl Shared {
@@ -55,6 +67,7 @@ impl Shared {
             peak_in_flight: Default::default(),
             bytes_sent: AtomicU64::new(0),
             started: std::time::Instant::now(),
+            list_quirks: Mutex::new(ListQuirks::default()),
         }
     }
 
@@ -186,6 +199,9 @@ async fn handle(
         auth: auth::presented(&parts.headers),
         user_agent: header("user-agent"),
         content_type: header("content-type"),
+        content_length: header("content-length"),
+        transfer_encoding: header("transfer-encoding"),
+        body_len: bytes.len(),
         status: 0,
         at_ms: shared.started.elapsed().as_millis() as u64,
     });
@@ -291,7 +307,14 @@ fn process(
         }
         route.check_identifiers(path)?;
         let now = shared.now();
-        handlers::dispatch(&mut shared.store(), now, method, &route, query, body)
+        let quirks = *shared.list_quirks.lock().unwrap_or_else(|e| e.into_inner());
+        let is_list = method == "GET" && matches!(route.target, routes::Target::Collection);
+        if !is_list {
+            return handlers::dispatch(&mut shared.store(), now, method, &route, query, body);
+        }
+        let query: Vec<(String, String)> = query.iter().filter(|(k, _)| !(quirks.ignore_page && k == "page")).cloned().collect();
+        let reply = handlers::dispatch(&mut shared.store(), now, method, &route, &query, body)?;
+        Ok(if quirks.omit_result_info { without_result_info(reply) } else { reply })
     })();
     match outcome {
         Ok(reply) => reply,
@@ -303,6 +326,17 @@ fn process(
         }
         Err(e) => e.into_reply(),
     }
+}
+
+/// A list answer with its `result_info` removed.
+fn without_result_info(mut reply: Reply) -> Reply {
+    if let Ok(mut body) = serde_json::from_str::<Value>(&reply.body) {
+        if let Some(o) = body.as_object_mut() {
+            o.remove("result_info");
+        }
+        reply.body = body.to_string();
+    }
+    reply
 }
 
 fn to_response(reply: Reply, ray: u64) -> Response<Full<Bytes>> {

@@ -24,6 +24,9 @@ fn req(method: &str, rest: &str, query: &[(&str, &str)], body: Option<Value>) ->
         body,
         auth: AuthUsed::Bearer,
         user_agent: None,
+        content_length: None,
+        transfer_encoding: None,
+        body_len: 0,
         status: 200,
         at_ms: 0,
     }

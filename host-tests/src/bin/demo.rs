@@ -4,6 +4,7 @@
 //! renewal shown in preview, then applied → delete. Every API call made is
 //! printed; the client secret is shown as `[secret]`.
 
+use access_service_token::engine::Op;
 use chrono::{TimeDelta, Utc};
 use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
 use host_tests::engine::{self, Applied};
@@ -19,6 +20,17 @@ fn main() -> ExitCode {
             eprintln!("demo failed: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The operation the command line shows for a planned action, so the demo
+/// names it as `preview` does (`↻ … renew`), not by its WIT type name.
+fn op_of(kind: wit::ActionKind) -> Op {
+    match kind {
+        wit::ActionKind::Replace => Op::Replace,
+        wit::ActionKind::Update | wit::ActionKind::StateOnly => Op::Update,
+        wit::ActionKind::Renew => Op::Renew,
+        wit::ActionKind::Rotate => Op::Rotate,
     }
 }
 
@@ -73,7 +85,8 @@ fn run() -> Result<(), String> {
     println!("\n== 340 days later ({}): preview", clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     let d = session.diff(&state, &args, None).map_err(trap)?.map_err(fail)?;
     for a in &d.actions {
-        println!("  ~ myApp  {}: {}", format!("{:?}", a.kind).to_lowercase(), a.reason);
+        let op = op_of(a.kind);
+        println!("  {} myApp  {}: {}", op.symbol(), op.word(), a.reason);
     }
     calls(&emu);
 

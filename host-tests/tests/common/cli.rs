@@ -103,3 +103,30 @@ impl Drop for Cli {
     }
 }
 
+
+impl Cli {
+    /// `n` tokens `token-<i>` already in the emulator's account, each managed
+    /// by the program (`t<i>`) and recorded in the state file, as a long-lived
+    /// stack has them (without their secrets).
+    pub fn with_managed_tokens(n: usize) -> Cli {
+        let cli = Cli::new("");
+        let mut program = String::from("resources:\n");
+        let mut resources = Vec::new();
+        for i in 0..n {
+            let t = cli.emu.insert_token(cloudflare_emulator::Scope::Account(super::ACCOUNT.into()), &format!("token-{i}"), None);
+            program.push_str(&format!("  t{i}:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {}\n      name: token-{i}\n", super::ACCOUNT));
+            let (name, secret) = (format!("token-{i}"), serde_json::json!({"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": null}));
+            resources.push(serde_json::json!({
+                "name": format!("t{i}"), "type": "cloudflare:AccessServiceToken", "id": t.id,
+                "inputs": {"accountId": super::ACCOUNT, "name": name, "minDaysForRenewal": 0},
+                "outputs": {"accountId": super::ACCOUNT, "name": name, "minDaysForRenewal": 0, "id": t.id, "clientId": t.client_id,
+                            "expiresAt": "2026-01-01T00:00:00Z", "zoneId": null, "duration": null, "clientSecret": secret},
+            }));
+        }
+        cli.write_program(&program);
+        let state = serde_json::json!({"version": 1, "resources": resources, "outputs": {}});
+        std::fs::write(cli.dir.join("access-tokens.state.json"), state.to_string()).unwrap();
+        cli.emu.clear_requests();
+        cli
+    }
+}

@@ -109,7 +109,7 @@ pub(crate) fn token(file: &InputFile, kind: InputKind, address: String, line: Op
             Ok(t) => Field::Known(t.with_timezone(&Utc)),
             Err(e) => {
                 let p = if kind.snake_case() { "expires_at" } else { "expiresAt" };
-                return Err(Error::invalid(&file.name, format!("{address}: {p} {s:?} is not an RFC 3339 time ({e})")));
+                return Err(Error::invalid(&file.name, format!("{address}: {p} {s} is not an RFC 3339 time ({e})", s = crate::error::quote(&s))));
             }
         },
         Field::Unknown => Field::Unknown,
