@@ -3,16 +3,16 @@
 //! `.`, stdin — with the injected wall clock and the same egress policy, and
 //! captures stdout and stderr.
 
-use crate::harness::{origin_of, EgressPolicy, GuestClock, HostState};
+use crate::harness::guest_clock;
+use component_host::{EgressPolicy, GuestClock, HostState};
 use cloudflare_emulator::Clock;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use wasmtime::component::ResourceTable;
+use wasmtime::component::Component;
 use wasmtime::{Engine, Store};
 use wasmtime_wasi::p2::bindings::sync::CommandPre;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx};
-use wasmtime_wasi_http::WasiHttpCtx;
 
 /// The component, pre-instantiated as a command.
 pub struct CommandHarness {
@@ -68,7 +68,8 @@ impl CommandHarness {
         let mut config = wasmtime::Config::new();
         config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
-        let (component, linker) = crate::harness::link(&engine, path, http)?;
+        let component = Component::from_file(&engine, path)?;
+        let linker = component_host::link(&engine, &component, http)?;
         let pre = CommandPre::new(linker.instantiate_pre(&component)?)?;
         Ok(CommandHarness { engine, pre })
     }
@@ -111,21 +112,15 @@ impl CommandHarness {
         let stderr = MemoryOutputPipe::new(1 << 20);
         let mut argv = vec!["access-service-token".to_string()];
         argv.extend(inv.args.iter().cloned());
-        let wasi = WasiCtx::builder()
-            .args(&argv)
+        let mut wasi = WasiCtx::builder();
+        wasi.args(&argv)
             .envs(&inv.env)
             .preopened_dir(&inv.dir, ".", if inv.read_only { FsPerms::ReadOnly } else { FsPerms::ReadWrite })?
             .stdin(MemoryInputPipe::new(inv.stdin.clone().into_bytes()))
             .stdout(stdout.clone())
             .stderr(stderr.clone())
-            .wall_clock(GuestClock(inv.clock.clone()))
-            .build();
-        let state = HostState {
-            wasi,
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            hooks: EgressPolicy { allowed_origin: origin_of(&inv.allowed_origin), refused: Arc::new(Mutex::new(Vec::new())) },
-        };
+            .wall_clock(GuestClock(guest_clock(&inv.clock)));
+        let state = HostState::new(wasi, EgressPolicy::new(&inv.allowed_origin, Arc::new(Mutex::new(Vec::new())), None));
         let mut store = Store::new(&self.engine, state);
         // Any epoch increment kills a killable run; others never notice one.
         store.set_epoch_deadline(if killable.is_some() { 1 } else { u64::MAX / 2 });

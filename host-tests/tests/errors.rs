@@ -6,7 +6,7 @@ mod common;
 
 use cloudflare_emulator::{Fault, FaultKind};
 use common::*;
-use host_tests::harness::{wit, SessionConfig};
+use host_tests::harness::wit;
 
 fn render(e: &wit::Error) -> String {
     format!("{e:?}")
@@ -169,7 +169,7 @@ fn egress_to_plain_http_off_loopback_is_refused_before_any_call() {
 fn requests_to_any_other_origin_are_refused_by_the_host() {
     let w = world();
     let mut session = harness()
-        .session(&SessionConfig { allowed_origin: w.emu.base_url(), clock: w.clock.clone() })
+        .session(&host_tests::harness::session_config(&w.emu.base_url(), &w.clock))
         .unwrap();
     // Same host, another port: a different origin.
     let elsewhere = format!("http://127.0.0.1:{}/client/v4", w.emu.addr().port().wrapping_add(1).max(1));

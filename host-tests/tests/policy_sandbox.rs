@@ -5,7 +5,7 @@
 mod common;
 
 use host_tests::command::{CommandHarness, Invocation};
-use host_tests::harness::{policy_wit as p, wit, Harness, SessionConfig};
+use host_tests::harness::{policy_wit as p, wit, Harness};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -73,7 +73,7 @@ fn the_policy_command_runs_without_network_environment_or_write_access() {
 
     // Same result through the typed export, also without wasi-http.
     let typed = Harness::load_without_http(&host_tests::component_path()).unwrap();
-    let mut session = typed.session(&SessionConfig { allowed_origin: "https://nowhere.invalid".into(), clock: cloudflare_emulator::Clock::system() }).unwrap();
+    let mut session = typed.session(&host_tests::harness::session_config("https://nowhere.invalid", &cloudflare_emulator::Clock::system())).unwrap();
     let files: Vec<p::InputFile> = FILES.iter().map(|f| p::InputFile { name: f.to_string(), text: std::fs::read_to_string(dir.join(f)).unwrap() }).collect();
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
     let settings = p::Settings { now: Some(wit::Timestamp { seconds: now.timestamp(), nanoseconds: 0 }), policy_file: None, overrides: vec![], kind: None };

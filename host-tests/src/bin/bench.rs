@@ -448,7 +448,7 @@ fn sdk_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
     let python = test_tools::try_cloudflare_sdk_venv().map(|venv| test_tools::venv_python(&venv)).map_err(|e| e.to_string())?;
     let emu = start_emulator()?;
     let clock = emu.clock();
-    let mut session = harness.session(&SessionConfig { allowed_origin: emu.base_url(), clock }).or_fail("instantiate")?;
+    let mut session = harness.session(&host_tests::harness::session_config(&emu.base_url(), &clock)).or_fail("instantiate")?;
     let conn = wit::Connection {
         base_url: Some(emu.base_url()),
         credentials: wit::Credentials::ApiToken(DEFAULT_API_TOKEN.into()),
@@ -715,7 +715,7 @@ fn start_emulator() -> R<Emulator> {
 }
 
 fn session_config(origin: &str) -> SessionConfig {
-    SessionConfig { allowed_origin: origin.into(), clock: Clock::fixed(start()) }
+    host_tests::harness::session_config(origin, &Clock::fixed(start()))
 }
 
 /// The seed program's token.

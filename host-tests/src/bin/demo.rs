@@ -8,7 +8,7 @@ use access_service_token::engine::Op;
 use chrono::{TimeDelta, Utc};
 use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
 use host_tests::engine::{self, Applied};
-use host_tests::harness::{wit, Harness, SessionConfig};
+use host_tests::harness::{wit, Harness};
 use std::process::ExitCode;
 
 const ACCOUNT: &str = "f037e56e89293a057740de681ac9abbe";
@@ -42,7 +42,7 @@ fn run() -> Result<(), String> {
     let harness = Harness::load(&host_tests::component_path()).map_err(|e| format!("load the component: {e:#}"))?;
     println!("component loaded from {} in {:.2?}", host_tests::component_path().display(), started.elapsed());
     let mut session = harness
-        .session(&SessionConfig { allowed_origin: emu.base_url(), clock: clock.clone() })
+        .session(&host_tests::harness::session_config(&emu.base_url(), &clock))
         .map_err(|e| format!("instantiate: {e:#}"))?;
     let conn = wit::Connection {
         base_url: Some(emu.base_url()),

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use cloudflare_emulator::openapi::OpenApi;
 use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
-use host_tests::harness::{wit, Harness, Session, SessionConfig};
+use host_tests::harness::{wit, Harness, Session};
 use std::sync::OnceLock;
 
 pub mod cli;
@@ -33,7 +33,7 @@ pub struct World {
 pub fn world() -> World {
     let clock = Clock::fixed(DateTime::parse_from_rfc3339(START).unwrap().with_timezone(&Utc));
     let emu = Emulator::start(EmulatorConfig { clock: clock.clone(), seed: Some(7), ..EmulatorConfig::default() }).expect("start the emulator");
-    let session = harness().session(&SessionConfig { allowed_origin: emu.base_url(), clock: clock.clone() }).expect("instantiate");
+    let session = harness().session(&host_tests::harness::session_config(&emu.base_url(), &clock)).expect("instantiate");
     let conn = connection(&emu.base_url(), wit::Credentials::ApiToken(DEFAULT_API_TOKEN.into()));
     World { emu, session, conn, clock }
 }
