@@ -12,7 +12,7 @@ use crate::import_id;
 use crate::paging::Pager;
 use crate::model::{Computed, Outcome, PlannedState, Scope, TokenArgs, TokenId, TokenState};
 use crate::requests::{self, ApiRequest, TokenBody};
-use crate::responses::{self, ApiToken};
+use crate::responses::{self, ApiToken, ResultInfo};
 use crate::transport::{RawResponse, Transport, TransportFailure};
 use crate::validate;
 use chrono::{DateTime, Utc};
@@ -343,6 +343,14 @@ pub fn merge_live(state: &TokenState, token: ApiToken) -> TokenState {
     }
     args.client_secret_version = token.client_secret_version.or(args.client_secret_version);
     state_from(token, args, state.client_secret.clone())
+}
+
+/// One page of a scope's tokens (one GET, with the usual retries) and the
+/// API's `result_info`: for callers that page across calls of their own,
+/// such as Pulumi's `List` ([`crate::pulumi::list`]).
+pub fn list_page<T: Transport>(client: &mut Client<T>, scope: &Scope, page: u32, per_page: u32) -> Result<(Vec<ApiToken>, Option<ResultInfo>), Error> {
+    let resp = client.send(&requests::list(client.conn, scope, page, per_page, None))?;
+    responses::parse_with_info(&resp)
 }
 
 /// Every token of a scope, a page of 1000 at a time: ⌈N/1000⌉ calls when

@@ -260,7 +260,8 @@ fn an_unmanaged_type_token_names_the_accepted_ones() {
         "Pulumi.yaml:3:11: resource \"dns\" has type \"cloudflare:index/record:Record\", which this engine does not manage; \
          it manages cloudflare:AccessServiceToken (also written cloudflare:index/accessServiceToken:AccessServiceToken, \
          cloudflare:index:AccessServiceToken, cloudflare:index/zeroTrustAccessServiceToken:ZeroTrustAccessServiceToken, \
-         cloudflare:index:ZeroTrustAccessServiceToken, cloudflare:ZeroTrustAccessServiceToken)"
+         cloudflare:index:ZeroTrustAccessServiceToken, cloudflare:ZeroTrustAccessServiceToken, \
+         cloudflare-access-service-token:index:AccessServiceToken)"
     );
 }
 

@@ -66,4 +66,24 @@ impl wit::Guest for Component {
         let mut transport = super::transport(&conn);
         pulumi::delete(&mut Client::new(&conn, &mut transport), &req.urn, &req.id, &req.properties).map_err(error_out)
     }
+
+    fn invoke(conn: super::wit::Connection, req: wit::InvokeRequest) -> Result<wit::InvokeResponse, WitError> {
+        let conn = connection_in(conn);
+        let mut transport = super::transport(&conn);
+        let r = pulumi::invoke::invoke(&mut Client::new(&conn, &mut transport), &req.tok, &req.args).map_err(error_out)?;
+        Ok(wit::InvokeResponse {
+            outputs: r.outputs.map(|v| v.to_string()),
+            failures: r.failures.into_iter().map(|f| super::wit::CheckFailure { property: f.property, reason: f.reason }).collect(),
+        })
+    }
+
+    fn list(conn: super::wit::Connection, req: wit::ListRequest) -> Result<wit::ListResponse, WitError> {
+        let conn = connection_in(conn);
+        let mut transport = super::transport(&conn);
+        let r = pulumi::list::list(&mut Client::new(&conn, &mut transport), &req.query, req.page_size, &req.continuation_token).map_err(error_out)?;
+        Ok(wit::ListResponse {
+            entries: r.entries.into_iter().map(|e| wit::ListEntry { id: e.id, name: e.name }).collect(),
+            continuation_token: r.continuation_token,
+        })
+    }
 }

@@ -5,6 +5,8 @@
 //! work; this module translates bags, secrets and unknowns.
 
 pub mod bag;
+pub mod invoke;
+pub mod list;
 pub mod stack;
 
 use crate::diff::{self, DiffKind};
@@ -17,14 +19,31 @@ use bag::{Bag, DEFAULTS_KEY};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
-/// The resource type tokens this component implements (v5 and v6 names).
-pub const TYPE_TOKENS: [&str; 6] = [
+/// The Pulumi package of the native resource-provider plugin built on this
+/// component (its own tokens, beside the `cloudflare:` names it also accepts).
+pub const PACKAGE: &str = "cloudflare-access-service-token";
+
+/// The resource type token of the plugin's own package.
+pub const PACKAGE_TYPE_TOKEN: &str = "cloudflare-access-service-token:index:AccessServiceToken";
+
+/// The get function's token in the plugin's own package.
+pub const GET_FUNCTION_TOKEN: &str = "cloudflare-access-service-token:index:getAccessServiceToken";
+
+/// The function tokens [`invoke::invoke`] implements: the plugin's own, first
+/// (named in messages), and the `pulumi-cloudflare` one.
+pub const GET_FUNCTION_TOKENS: [&str; 2] = [GET_FUNCTION_TOKEN, "cloudflare:index/getAccessServiceToken:getAccessServiceToken"];
+
+/// The resource type tokens this component implements: `pulumi-cloudflare`'s
+/// v5 and v6 names (the first is the canonical one that messages name), then
+/// the plugin's own package's.
+pub const TYPE_TOKENS: [&str; 7] = [
     "cloudflare:index/accessServiceToken:AccessServiceToken",
     "cloudflare:index:AccessServiceToken",
     "cloudflare:AccessServiceToken",
     "cloudflare:index/zeroTrustAccessServiceToken:ZeroTrustAccessServiceToken",
     "cloudflare:index:ZeroTrustAccessServiceToken",
     "cloudflare:ZeroTrustAccessServiceToken",
+    PACKAGE_TYPE_TOKEN,
 ];
 
 /// Refuses a URN whose type this component does not implement. A URN is
@@ -39,7 +58,7 @@ pub fn check_urn(urn: &str) -> Result<(), Error> {
     if TYPE_TOKENS.contains(&ty) {
         Ok(())
     } else {
-        Err(Error::invalid("urn", format!("this component implements {}, not {ty}", TYPE_TOKENS[0], ty = crate::error::quote(&ty))))
+        Err(Error::invalid("urn", format!("this component implements {PACKAGE_TYPE_TOKEN} and {} (or its aliases), not {ty}", TYPE_TOKENS[0], ty = crate::error::quote(&ty))))
     }
 }
 
