@@ -334,14 +334,19 @@ pub fn read<T: Transport>(client: &mut Client<T>, state: &TokenState) -> Result<
 
 /// A state brought up to date from the live token: name, expiry and secret
 /// version from Cloudflare (drift shows in the next diff), the secret carried
-/// over (Cloudflare never returns it again).
+/// over (Cloudflare never returns it again). A state with no secret version
+/// and a live token at the first one (1) is unchanged: nobody rotated it, and
+/// an engine that compares outputs (Pulumi's refresh) must not see drift.
 pub fn merge_live(state: &TokenState, token: ApiToken) -> TokenState {
     let mut args = state.args.clone();
     args.name = token.name.clone();
     if args.duration.is_some() && token.duration.is_some() {
         args.duration = token.duration.clone();
     }
-    args.client_secret_version = token.client_secret_version.or(args.client_secret_version);
+    args.client_secret_version = match (token.client_secret_version, args.client_secret_version) {
+        (Some(1), None) => None,
+        (live, stored) => live.or(stored),
+    };
     state_from(token, args, state.client_secret.clone())
 }
 

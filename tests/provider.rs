@@ -730,3 +730,22 @@ fn a_preview_of_a_duration_change_alone_leaves_the_expiry_unknown() {
     assert_eq!(p.expires_at, Computed::Known("2027-11-28T12:00:00Z".into()), "a rename does not touch the expiry");
     assert!(t.sent.is_empty());
 }
+
+#[test]
+fn a_read_of_an_unrotated_token_adds_no_secret_version_but_a_rotation_outside_shows() {
+    let live = |version: Option<u64>| -> access_service_token::responses::ApiToken {
+        serde_json::from_value(json!({"id": "t1", "name": "ci", "client_id": "c.access", "expires_at": "2027-01-01T00:00:00Z", "client_secret_version": version})).unwrap()
+    };
+    let state = access_service_token::model::TokenState {
+        id: "t1".into(),
+        args: TokenArgs { name: "ci".into(), ..TokenArgs::default() },
+        client_id: "c.access".into(),
+        client_secret: None,
+        expires_at: Some("2027-01-01T00:00:00Z".into()),
+    };
+    assert_eq!(provider::merge_live(&state, live(Some(1))).args.client_secret_version, None, "version 1 is where every token starts: no drift");
+    assert_eq!(provider::merge_live(&state, live(Some(2))).args.client_secret_version, Some(2), "rotated elsewhere: drift");
+    let mut versioned = state.clone();
+    versioned.args.client_secret_version = Some(1);
+    assert_eq!(provider::merge_live(&versioned, live(Some(1))).args.client_secret_version, Some(1), "a stated version stays");
+}

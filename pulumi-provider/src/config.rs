@@ -1,0 +1,232 @@
+//! The provider's own configuration (`apiToken`, `apiKey`, `email`,
+//! `baseUrl`, `requestsPerSecond`, `requestTimeoutMs`), from the program's
+//! config with the CLI's environment variables as fallback, turned into the
+//! component's `connection`. This is the host's edge: the sandbox has no
+//! environment, so the plugin reads it and hands the result in.
+
+use component_host::wit;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The package name: config keys may arrive as `<package>:config:<key>`.
+pub const PACKAGE: &str = "cloudflare-access-service-token";
+const SECRET_SIG: &str = "4dabf18193072939515e22adb298388d";
+const UNKNOWN: &str = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/// Keys the engine itself may add to a provider's inputs.
+const RESERVED: [&str; 3] = ["version", "pluginDownloadURL", "pluginChecksums"];
+const KEYS: [&str; 6] = ["apiToken", "apiKey", "email", "baseUrl", "requestsPerSecond", "requestTimeoutMs"];
+
+/// One reason the configuration is not acceptable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub property: String,
+    pub reason: String,
+}
+
+/// The configuration as the program gave it. `Debug` hides the secrets.
+#[derive(Clone, Default, PartialEq)]
+pub struct ProviderConfig {
+    pub api_token: Option<String>,
+    pub api_key: Option<String>,
+    pub email: Option<String>,
+    pub base_url: Option<String>,
+    pub requests_per_second: Option<u32>,
+    pub request_timeout_ms: Option<u32>,
+    /// Keys whose value is not known yet (a preview before their source exists).
+    pub unknown: Vec<String>,
+}
+
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "[secret]");
+        f.debug_struct("ProviderConfig")
+            .field("api_token", &hidden(&self.api_token))
+            .field("api_key", &hidden(&self.api_key))
+            .field("email", &self.email)
+            .field("base_url", &self.base_url)
+            .field("requests_per_second", &self.requests_per_second)
+            .field("request_timeout_ms", &self.request_timeout_ms)
+            .field("unknown", &self.unknown)
+            .finish()
+    }
+}
+
+/// Reads a config bag (`CheckConfig` news, `Configure` args, or the older
+/// `variables` map as strings), reporting every failure at once.
+pub fn parse(bag: &Map<String, Value>) -> Result<ProviderConfig, Vec<Failure>> {
+    let mut config = ProviderConfig::default();
+    let mut failures = Vec::new();
+    for (raw_key, raw) in bag {
+        let key = raw_key.strip_prefix(PACKAGE).and_then(|k| k.strip_prefix(":config:")).unwrap_or(raw_key);
+        if RESERVED.contains(&key) || key.starts_with("__") {
+            continue;
+        }
+        let value = unwrap_secret(raw);
+        if value.is_null() {
+            continue;
+        }
+        if value.as_str() == Some(UNKNOWN) {
+            config.unknown.push(key.to_string());
+            continue;
+        }
+        let mut fail = |reason: String| failures.push(Failure { property: key.to_string(), reason });
+        match key {
+            "apiToken" | "apiKey" | "email" | "baseUrl" => match value.as_str() {
+                Some(s) if !s.is_empty() => {
+                    let slot = match key {
+                        "apiToken" => &mut config.api_token,
+                        "apiKey" => &mut config.api_key,
+                        "email" => &mut config.email,
+                        _ => &mut config.base_url,
+                    };
+                    *slot = Some(s.to_string());
+                }
+                Some(_) => fail("must not be empty".into()),
+                None => fail(format!("must be a string, found {}", kind(value))),
+            },
+            "requestsPerSecond" | "requestTimeoutMs" => match positive(value) {
+                Some(n) if key == "requestsPerSecond" => config.requests_per_second = Some(n),
+                Some(n) => config.request_timeout_ms = Some(n),
+                None => fail(format!("must be a whole number from 1 to {}, found {}", u32::MAX, shown(value))),
+            },
+            _ => fail(format!("unknown configuration key; this provider takes {}", KEYS.join(", "))),
+        }
+    }
+    if config.api_key.is_some() != config.email.is_some() && !config.unknown.iter().any(|k| k == "apiKey" || k == "email") {
+        let missing = if config.api_key.is_some() { "email" } else { "apiKey" };
+        failures.push(Failure { property: missing.into(), reason: "apiKey and email go together (Cloudflare's global API key needs the account's email)".into() });
+    }
+    if failures.is_empty() {
+        Ok(config)
+    } else {
+        Err(failures)
+    }
+}
+
+/// The connection for the component: the program's config first; where it
+/// gives no credentials, the environment the CLI reads
+/// (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`);
+/// likewise `CLOUDFLARE_BASE_URL`, `CLOUDFLARE_REQUESTS_PER_SECOND` and
+/// `CLOUDFLARE_REQUEST_TIMEOUT_MS`.
+pub fn connection(config: &ProviderConfig, env: impl Fn(&str) -> Option<String>) -> Result<wit::Connection, String> {
+    let env = |k: &str| env(k).filter(|v| !v.is_empty());
+    let credentials = match (&config.api_token, &config.api_key, &config.email) {
+        (Some(token), _, _) => wit::Credentials::ApiToken(token.clone()),
+        (None, Some(key), Some(email)) => wit::Credentials::ApiKey(wit::ApiKeyCredentials { email: email.clone(), key: key.clone() }),
+        _ => match (env("CLOUDFLARE_API_TOKEN"), env("CLOUDFLARE_EMAIL"), env("CLOUDFLARE_API_KEY")) {
+            (Some(token), _, _) => wit::Credentials::ApiToken(token),
+            (None, Some(email), Some(key)) => wit::Credentials::ApiKey(wit::ApiKeyCredentials { email, key }),
+            _ => {
+                return Err(format!(
+                    "no Cloudflare credentials: set {PACKAGE}:apiToken (`pulumi config set --secret {PACKAGE}:apiToken …`) or CLOUDFLARE_API_TOKEN, or apiKey and email (CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)"
+                ))
+            }
+        },
+    };
+    let number = |k: &str| env(k).and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0);
+    Ok(wit::Connection {
+        base_url: config.base_url.clone().or_else(|| env("CLOUDFLARE_BASE_URL")),
+        credentials,
+        retry: None,
+        requests_per_second: config.requests_per_second.or_else(|| number("CLOUDFLARE_REQUESTS_PER_SECOND")),
+        request_timeout_ms: config.request_timeout_ms.or_else(|| number("CLOUDFLARE_REQUEST_TIMEOUT_MS")),
+    })
+}
+
+/// The default API origin when no base URL is set.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+fn unwrap_secret(v: &Value) -> &Value {
+    match v.as_object() {
+        Some(o) if o.get(SECRET_SIG).is_some() => o.get("value").unwrap_or(&Value::Null),
+        _ => v,
+    }
+}
+
+/// A positive u32 from a number or a numeric string (SDKs send provider
+/// config as strings).
+fn positive(v: &Value) -> Option<u32> {
+    let n = match v {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))?,
+        Value::String(s) => s.trim().parse::<u64>().ok()?,
+        _ => return None,
+    };
+    u32::try_from(n).ok().filter(|n| *n > 0)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn bag(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn secrets_numeric_strings_and_prefixed_keys_are_read() {
+        let c = parse(&bag(json!({
+            "apiToken": {SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": "s3cr3t-api-value"},
+            "cloudflare-access-service-token:config:requestsPerSecond": "8",
+            "requestTimeoutMs": 1500,
+            "baseUrl": "http://127.0.0.1:9/client/v4",
+            "version": "0.1.0"
+        })))
+        .unwrap();
+        assert_eq!(c.api_token.as_deref(), Some("s3cr3t-api-value"));
+        assert_eq!((c.requests_per_second, c.request_timeout_ms), (Some(8), Some(1500)));
+        assert!(!format!("{c:?}").contains("s3cr3t"), "Debug hides the token");
+    }
+
+    #[test]
+    fn every_failure_is_reported_with_its_key() {
+        let f = parse(&bag(json!({"apiTokn": "x", "requestsPerSecond": 0, "apiKey": "k", "email": 3}))).unwrap_err();
+        let props: Vec<_> = f.iter().map(|f| f.property.as_str()).collect();
+        assert_eq!(props, ["apiTokn", "email", "requestsPerSecond", "email"]);
+        assert!(f.iter().any(|f| f.reason.contains("unknown configuration key")));
+    }
+
+    #[test]
+    fn config_beats_the_environment_and_the_environment_fills_gaps() {
+        let env = |k: &str| match k {
+            "CLOUDFLARE_API_TOKEN" => Some("from-env".to_string()),
+            "CLOUDFLARE_BASE_URL" => Some("http://127.0.0.1:1/client/v4".to_string()),
+            "CLOUDFLARE_REQUESTS_PER_SECOND" => Some("2".to_string()),
+            _ => None,
+        };
+        let from_config = connection(&ProviderConfig { api_key: Some("k".into()), email: Some("e@x".into()), ..Default::default() }, env).unwrap();
+        assert_eq!(from_config.credentials, wit::Credentials::ApiKey(wit::ApiKeyCredentials { email: "e@x".into(), key: "k".into() }));
+        assert_eq!(from_config.base_url.as_deref(), Some("http://127.0.0.1:1/client/v4"));
+        assert_eq!(from_config.requests_per_second, Some(2));
+        let from_env = connection(&ProviderConfig::default(), env).unwrap();
+        assert_eq!(from_env.credentials, wit::Credentials::ApiToken("from-env".into()));
+        let none = connection(&ProviderConfig::default(), |_| None).unwrap_err();
+        assert!(none.contains("no Cloudflare credentials"), "{none}");
+    }
+
+    #[test]
+    fn unknown_values_are_not_failures() {
+        let c = parse(&bag(json!({"apiKey": UNKNOWN, "email": "e@x"}))).unwrap();
+        assert_eq!(c.unknown, ["apiKey"]);
+    }
+}
