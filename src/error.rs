@@ -124,7 +124,13 @@ pub const QUOTE_LIMIT: usize = 80;
 /// characters with `…` and the full length noted, so a 20 MB id makes a
 /// message of a line, not of 20 MB: `"ffff…"… (20971520 bytes)`.
 pub fn quote(s: &str) -> String {
-    match s.char_indices().nth(QUOTE_LIMIT) {
+    quote_up_to(s, QUOTE_LIMIT)
+}
+
+/// [`quote`] with another cut, for input that only identifies something
+/// whole: a Pulumi URN's type alone is 70 characters, its name comes last.
+pub fn quote_up_to(s: &str, limit: usize) -> String {
+    match s.char_indices().nth(limit) {
         None => format!("{s:?}"),
         Some((cut, _)) => format!("{:?}… ({} bytes)", &s[..cut], s.len()),
     }

@@ -91,6 +91,7 @@ fn shape(kind: InputKind, doc: Option<&Value>) -> Result<(), &'static str> {
         InputKind::TerraformShowState => doc.is_object() && !has("deployment"),
         InputKind::TerraformPlan => has("planned_values") || has("resource_changes"),
         InputKind::Program => has("resources") || has("runtime"),
+        InputKind::PulumiEngine => false,
     };
     ok.then_some(()).ok_or(match kind {
         InputKind::PulumiExport => "no `deployment`",
@@ -98,5 +99,6 @@ fn shape(kind: InputKind, doc: Option<&Value>) -> Result<(), &'static str> {
         InputKind::TerraformShowState => "not a JSON object of `terraform show -json`",
         InputKind::TerraformPlan => "no `planned_values` nor `resource_changes`",
         InputKind::Program => "no `resources` nor `runtime`",
+        InputKind::PulumiEngine => "not a file kind: the engine's resources are judged by analyze",
     })
 }

@@ -7,7 +7,8 @@
 //! Reads Pulumi stack exports, Terraform state, `terraform show -json` of a
 //! state or a plan, this tool's state file and its programs (see
 //! [`InputKind`]); every token becomes one [`Token`], judged by the
-//! [`RULES`] at the levels of [`Settings`]; the [`Report`] renders as text,
+//! [`RULES`] at the levels of [`Settings`] ([`analyze`] does the same for the
+//! resources the Pulumi engine hands a policy pack); the [`Report`] renders as text,
 //! JSON, SARIF or GitHub workflow commands. Pure: files arrive as text and
 //! the time as a parameter, so it runs inside the wasm32-wasip2 component and
 //! the same inputs at the same `now` give byte-identical output. No secret
@@ -25,7 +26,7 @@ mod yaml;
 
 pub use detect::detect;
 pub use render::{json::JSON_SCHEMA_VERSION, render, Format};
-pub use report::{scan, Finding, Report};
+pub use report::{analyze, scan, Finding, Report};
 pub use rules::{Level, Rule, RULES};
 pub use settings::{Settings, DEFAULT_EXPIRES_WITHIN_DAYS, EXPIRES_WITHIN_DAYS_KEY, MAX_EXPIRES_WITHIN_DAYS};
 pub use token::{Field, InputKind, Token};
@@ -45,6 +46,26 @@ impl InputFile {
     /// A file from its name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         InputFile { name: name.into(), text: text.into() }
+    }
+}
+
+/// One resource as the Pulumi engine hands it to a policy analyzer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineResource {
+    /// The resource's URN: a finding's address.
+    pub urn: String,
+    /// Its type token; resources of other types than a service token's are skipped.
+    pub ty: String,
+    /// Its properties as JSON text (protobuf `Struct` JSON mapping), secrets
+    /// wrapped with Pulumi's signature, values unknown in a preview as the
+    /// unknown sentinel.
+    pub properties: String,
+}
+
+impl EngineResource {
+    /// A resource from its URN, type and properties.
+    pub fn new(urn: impl Into<String>, ty: impl Into<String>, properties: impl Into<String>) -> Self {
+        EngineResource { urn: urn.into(), ty: ty.into(), properties: properties.into() }
     }
 }
 

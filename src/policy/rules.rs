@@ -140,8 +140,8 @@ pub const RULES: &[Rule] = &[
         id: PLAINTEXT_SECRET,
         name: "PlaintextSecret",
         default_level: Level::Advisory,
-        summary: "The client secret is stored in plain text in this file.",
-        help: "Anyone who can read the file can use the token. Terraform state always stores the secret in plain text: keep it in an encrypted backend with restricted access. A Pulumi export made with --show-secrets, a Terraform plan and this tool's state file hold it in plain text too: do not commit, upload or archive them. The finding never includes the secret.",
+        summary: "The client secret is stored in plain text (in this file, or in the Pulumi stack's state).",
+        help: "Anyone who can read the file can use the token. Terraform state always stores the secret in plain text: keep it in an encrypted backend with restricted access. A Pulumi export made with --show-secrets, a Terraform plan and this tool's state file hold it in plain text too: do not commit, upload or archive them. In a Pulumi policy pack, a clientSecret the engine does not hold as a secret is written to the stack's state unencrypted: mark it secret (additionalSecretOutputs, or a provider schema that declares it secret). The finding never includes the secret.",
     },
     Rule {
         id: SCOPE_CONFLICT,
@@ -266,6 +266,7 @@ pub fn evaluate(rule: &Rule, token: &Token, within_days: u32, now: DateTime<Utc>
                 InputKind::TerraformPlan => "the client secret is stored in plain text in this plan; do not keep or upload the plan file",
                 InputKind::PulumiExport => "the client secret is in plain text in this export (--show-secrets); do not keep or upload it",
                 InputKind::LocalState | InputKind::Program => "the client secret is stored in plain text in this state file; keep it out of version control and shared storage",
+                InputKind::PulumiEngine => "the client secret is not marked secret, so Pulumi stores it in plain text in the stack's state; mark it secret (additionalSecretOutputs or the provider's schema)",
             }
             .to_string()
         }),

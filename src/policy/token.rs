@@ -23,10 +23,15 @@ pub enum InputKind {
     LocalState,
     /// This project's Pulumi YAML or JSON program, checked before deploying.
     Program,
+    /// Resources the Pulumi engine hands a policy analyzer (`Analyze`,
+    /// `AnalyzeStack`): not a file, so not in [`InputKind::ALL`] (what
+    /// `--kind` accepts); [`crate::policy::analyze`] reads them.
+    PulumiEngine,
 }
 
 impl InputKind {
-    /// Every kind, in the order they are listed in messages.
+    /// Every file kind, in the order they are listed in messages (what a
+    /// scan can detect or be forced to; [`InputKind::PulumiEngine`] is not one).
     pub const ALL: [InputKind; 6] = [
         InputKind::PulumiExport,
         InputKind::TerraformState,
@@ -45,6 +50,7 @@ impl InputKind {
             InputKind::TerraformPlan => "terraform-plan",
             InputKind::LocalState => "local-state",
             InputKind::Program => "program",
+            InputKind::PulumiEngine => "pulumi-engine",
         }
     }
 
@@ -57,6 +63,7 @@ impl InputKind {
             InputKind::TerraformPlan => "terraform show -json of a plan",
             InputKind::LocalState => "this tool's state file (version 1)",
             InputKind::Program => "a Pulumi YAML or JSON program",
+            InputKind::PulumiEngine => "resources the Pulumi engine hands a policy analyzer",
         }
     }
 

@@ -2,6 +2,7 @@
 //! [`Token`], plus what they share: turning JSON values into [`Field`]s and
 //! finding the line where a resource is written.
 
+pub(crate) mod engine;
 pub(crate) mod local;
 pub(crate) mod program;
 pub(crate) mod pulumi;
@@ -34,6 +35,7 @@ pub(crate) fn read(file: &InputFile, kind: InputKind, doc: Option<&Value>) -> Re
         InputKind::TerraformPlan => tfjson::read_plan(file, need()?),
         InputKind::LocalState => local::read(file, need()?),
         InputKind::Program => program::read(file),
+        InputKind::PulumiEngine => Err(Error::invalid(&file.name, format!("cannot be read as {}: that is not a file kind", kind.describe()))),
     }
 }
 
@@ -60,13 +62,15 @@ pub(crate) fn plain(v: Option<&Value>) -> Field<Value> {
     }
 }
 
+/// Whether a value is a Pulumi secret wrapper (`{"4dabf…": "1b47…", …}`).
+pub(crate) fn is_secret_wrapper(v: &Value) -> bool {
+    v.get(SECRET_SIG_KEY).and_then(Value::as_str) == Some(SECRET_SIG)
+}
+
 /// A Pulumi property value: secret wrappers are opened when they hold the
 /// value (`value`, or `plaintext` JSON text) and unknown when encrypted.
 pub(crate) fn pulumi_value(v: Option<&Value>) -> Field<Value> {
-    let Some(Value::Object(o)) = v else { return plain(v) };
-    if o.get(SECRET_SIG_KEY).and_then(Value::as_str) != Some(SECRET_SIG) {
-        return plain(v);
-    }
+    let Some(Value::Object(o)) = v.filter(|v| is_secret_wrapper(v)) else { return plain(v) };
     if let Some(inner) = o.get("value") {
         return plain(Some(inner));
     }
@@ -103,20 +107,27 @@ fn integer(f: Field<Value>) -> Field<i64> {
 /// expiry that is not RFC 3339 is an error naming the token: guessing would
 /// either hide an expired token or fail a healthy one.
 pub(crate) fn token(file: &InputFile, kind: InputKind, address: String, line: Option<usize>, get: &dyn Fn(&str) -> Field<Value>) -> Result<Token, Error> {
+    build(&file.name, kind, address, line, get).map_err(|(address, why)| Error::invalid(&file.name, format!("{address}: {why}")))
+}
+
+/// [`token`] for a source that is not a file: the error is the token's
+/// address with the reason, for the caller to name the source its own way.
+pub(crate) fn build(file: &str, kind: InputKind, address: String, line: Option<usize>, get: &dyn Fn(&str) -> Field<Value>) -> Result<Token, (String, String)> {
     let [account, zone, name, days, duration, expires, secret] = PROPERTIES.map(get);
     let expires_at = match text(expires) {
         Field::Known(s) => match DateTime::parse_from_rfc3339(&s) {
             Ok(t) => Field::Known(t.with_timezone(&Utc)),
             Err(e) => {
                 let p = if kind.snake_case() { "expires_at" } else { "expiresAt" };
-                return Err(Error::invalid(&file.name, format!("{address}: {p} {s} is not an RFC 3339 time ({e})", s = crate::error::quote(&s))));
+                let why = format!("{p} {s} is not an RFC 3339 time ({e})", s = crate::error::quote(&s));
+                return Err((address, why));
             }
         },
         Field::Unknown => Field::Unknown,
         Field::Absent => Field::Absent,
     };
     Ok(Token {
-        file: file.name.clone(),
+        file: file.to_string(),
         kind,
         address,
         line,
