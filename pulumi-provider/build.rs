@@ -27,9 +27,22 @@ const PROVIDER_METHODS: &[(&str, &str, &str, &str, bool)] = &[
     ("GetMapping", "get_mapping", "GetMappingRequest", "GetMappingResponse", false),
 ];
 
-fn main() {
-    let mut service = Service::builder().name("ResourceProvider").package("pulumirpc");
-    for &(route, name, input, output, streaming) in PROVIDER_METHODS {
+/// `pulumirpc.Analyzer`, for the policy-pack analyzer.
+const ANALYZER_METHODS: &[(&str, &str, &str, &str, bool)] = &[
+    ("Handshake", "handshake", "AnalyzerHandshakeRequest", "Empty", false),
+    ("GetAnalyzerInfo", "get_analyzer_info", "Empty", "AnalyzerInfo", false),
+    ("GetPluginInfo", "get_plugin_info", "Empty", "PluginInfo", false),
+    ("Configure", "configure", "ConfigureAnalyzerRequest", "Empty", false),
+    ("ConfigureStack", "configure_stack", "Empty", "Empty", false),
+    ("Analyze", "analyze", "AnalyzeRequest", "AnalyzeResponse", false),
+    ("AnalyzeStack", "analyze_stack", "AnalyzeStackRequest", "AnalyzeResponse", false),
+    ("Remediate", "remediate", "AnalyzeRequest", "RemediateResponse", false),
+    ("Cancel", "cancel", "Empty", "Empty", false),
+];
+
+fn service(name: &str, methods: &[(&str, &str, &str, &str, bool)]) -> Service {
+    let mut service = Service::builder().name(name).package("pulumirpc");
+    for &(route, name, input, output, streaming) in methods {
         let mut method = Method::builder()
             .name(name)
             .route_name(route)
@@ -41,6 +54,11 @@ fn main() {
         }
         service = service.method(method.build());
     }
-    Builder::new().build_client(true).build_server(true).compile(&[service.build()]);
+    service.build()
+}
+
+fn main() {
+    let services = [service("ResourceProvider", PROVIDER_METHODS), service("Analyzer", ANALYZER_METHODS)];
+    Builder::new().build_client(true).build_server(true).compile(&services);
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -239,6 +239,18 @@ impl Session {
         f.call_list(&mut self.store, conn, req)
     }
 
+    /// `policy.rules`.
+    pub fn policy_rules(&mut self) -> wasmtime::Result<Vec<policy_wit::RuleInfo>> {
+        let f = self.instance.cloudflare_access_service_token_policy();
+        f.call_rules(&mut self.store)
+    }
+
+    /// `policy.analyze`.
+    pub fn policy_analyze(&mut self, resources: &[policy_wit::EngineResource], settings: &policy_wit::Settings) -> Call<policy_wit::Report> {
+        let f = self.instance.cloudflare_access_service_token_policy();
+        f.call_analyze(&mut self.store, resources, settings)
+    }
+
     /// `policy.scan`.
     pub fn policy_scan(&mut self, files: &[policy_wit::InputFile], settings: &policy_wit::Settings, format: policy_wit::ReportFormat) -> Call<policy_wit::Report> {
         let f = self.instance.cloudflare_access_service_token_policy();

@@ -30,15 +30,17 @@ pub struct Egress {
 
 impl Host {
     /// Compiles the embedded component, through wasmtime's on-disk cache when
-    /// `cached` (so a later start deserialises instead of compiling).
-    pub fn load(cached: bool, clock_offset_seconds: i64) -> wasmtime::Result<Host> {
+    /// `cached` (so a later start deserialises instead of compiling). Without
+    /// `http`, the component's wasi-http imports are linked to traps: the
+    /// policy analyzer's instances cannot reach any network.
+    pub fn load(cached: bool, clock_offset_seconds: i64, http: bool) -> wasmtime::Result<Host> {
         let mut config = Config::new();
         if cached {
             config.cache(Some(Cache::new(CacheConfig::new())?));
         }
         let engine = Engine::new(&config)?;
         let component = Component::new(&engine, component_host::COMPONENT_WASM)?;
-        let harness = Harness::new(engine, &component, true)?;
+        let harness = Harness::new(engine, &component, http)?;
         Ok(Host { harness, clock: system_clock(chrono::Duration::seconds(clock_offset_seconds)) })
     }
 

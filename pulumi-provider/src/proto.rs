@@ -1,6 +1,7 @@
-//! The messages of `pulumirpc.ResourceProvider` this plugin reads and
-//! writes, declared by hand with the field numbers of Pulumi's own
-//! definitions (`proto/pulumi/provider.proto` and `plugin.proto`, as shipped
+//! The messages of `pulumirpc.ResourceProvider` and `pulumirpc.Analyzer`
+//! these plugins read and write, declared by hand with the field numbers of
+//! Pulumi's own definitions (`proto/pulumi/provider.proto`, `analyzer.proto`
+//! and `plugin.proto`, as shipped
 //! in the generated stubs of PyPI `pulumi` 3.272.0). Fields this plugin
 //! has no use for are left out: protobuf skips unknown fields on decoding,
 //! so requests from newer engines still decode.
@@ -11,6 +12,7 @@ use prost_types::Struct;
 pub type Empty = ();
 
 include!(concat!(env!("OUT_DIR"), "/pulumirpc.ResourceProvider.rs"));
+include!(concat!(env!("OUT_DIR"), "/pulumirpc.Analyzer.rs"));
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct ProviderHandshakeRequest {
@@ -342,4 +344,150 @@ pub struct GetMappingResponse {
     pub provider: String,
     #[prost(bytes = "vec", tag = "2")]
     pub data: Vec<u8>,
+}
+
+// ---- pulumirpc.Analyzer ----
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzerHandshakeRequest {
+    #[prost(string, tag = "1")]
+    pub engine_address: String,
+    #[prost(string, optional, tag = "2")]
+    pub root_directory: Option<String>,
+    #[prost(string, optional, tag = "3")]
+    pub program_directory: Option<String>,
+}
+
+/// `EnforcementLevel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, prost::Enumeration)]
+#[repr(i32)]
+pub enum EnforcementLevel {
+    Advisory = 0,
+    Mandatory = 1,
+    Disabled = 2,
+    Remediate = 3,
+}
+
+/// `PolicyType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, prost::Enumeration)]
+#[repr(i32)]
+pub enum PolicyType {
+    Unknown = 0,
+    Resource = 1,
+    Stack = 2,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzeRequest {
+    #[prost(string, tag = "1")]
+    pub r#type: String,
+    #[prost(message, optional, tag = "2")]
+    pub properties: Option<Struct>,
+    #[prost(string, tag = "3")]
+    pub urn: String,
+    #[prost(string, tag = "4")]
+    pub name: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzerResource {
+    #[prost(string, tag = "1")]
+    pub r#type: String,
+    #[prost(message, optional, tag = "2")]
+    pub properties: Option<Struct>,
+    #[prost(string, tag = "3")]
+    pub urn: String,
+    #[prost(string, tag = "4")]
+    pub name: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzeStackRequest {
+    #[prost(message, repeated, tag = "1")]
+    pub resources: Vec<AnalyzerResource>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzeDiagnostic {
+    #[prost(string, tag = "1")]
+    pub policy_name: String,
+    #[prost(string, tag = "2")]
+    pub policy_pack_name: String,
+    #[prost(string, tag = "3")]
+    pub policy_pack_version: String,
+    #[prost(string, tag = "4")]
+    pub description: String,
+    #[prost(string, tag = "5")]
+    pub message: String,
+    #[prost(enumeration = "EnforcementLevel", tag = "7")]
+    pub enforcement_level: i32,
+    #[prost(string, tag = "8")]
+    pub urn: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzeResponse {
+    #[prost(message, repeated, tag = "2")]
+    pub diagnostics: Vec<AnalyzeDiagnostic>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct RemediateResponse {}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct PolicyConfigSchema {
+    #[prost(message, optional, tag = "1")]
+    pub properties: Option<Struct>,
+    #[prost(string, repeated, tag = "2")]
+    pub required: Vec<String>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct PolicyInfo {
+    #[prost(string, tag = "1")]
+    pub name: String,
+    #[prost(string, tag = "2")]
+    pub display_name: String,
+    #[prost(string, tag = "3")]
+    pub description: String,
+    #[prost(string, tag = "4")]
+    pub message: String,
+    #[prost(enumeration = "EnforcementLevel", tag = "5")]
+    pub enforcement_level: i32,
+    #[prost(message, optional, tag = "6")]
+    pub config_schema: Option<PolicyConfigSchema>,
+    #[prost(enumeration = "PolicyType", tag = "7")]
+    pub policy_type: i32,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct PolicyConfig {
+    #[prost(enumeration = "EnforcementLevel", tag = "1")]
+    pub enforcement_level: i32,
+    #[prost(message, optional, tag = "2")]
+    pub properties: Option<Struct>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnalyzerInfo {
+    #[prost(string, tag = "1")]
+    pub name: String,
+    #[prost(string, tag = "2")]
+    pub display_name: String,
+    #[prost(message, repeated, tag = "3")]
+    pub policies: Vec<PolicyInfo>,
+    #[prost(string, tag = "4")]
+    pub version: String,
+    #[prost(bool, tag = "5")]
+    pub supports_config: bool,
+    #[prost(btree_map = "string, message", tag = "6")]
+    pub initial_config: std::collections::BTreeMap<String, PolicyConfig>,
+    #[prost(string, tag = "7")]
+    pub description: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ConfigureAnalyzerRequest {
+    #[prost(btree_map = "string, message", tag = "1")]
+    pub policy_config: std::collections::BTreeMap<String, PolicyConfig>,
 }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const PLUGIN: &str = env!("CARGO_BIN_EXE_pulumi-resource-cloudflare-access-service-token");
+pub const ANALYZER: &str = env!("CARGO_BIN_EXE_pulumi-analyzer-policy-cloudflare-access-service-token");
 pub const SECRET_SIG: &str = "4dabf18193072939515e22adb298388d";
 pub const SECRET_VAL: &str = "1b47061264138c4ac30d75fd1eb44270";
 pub const UNKNOWN: &str = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -52,15 +53,30 @@ impl Plugin {
     /// the test's own environment removed), as the engine does: one argument,
     /// the engine's address; the port read from the first line of stdout.
     pub fn start(env: &[(&str, &str)]) -> Plugin {
+        Self::start_binary(PLUGIN, &[], None, env)
+    }
+
+    /// Starts the policy analyzer as the engine does: in the pack's
+    /// directory, with the engine's address and `.`.
+    pub fn start_analyzer(pack_dir: &std::path::Path, env: &[(&str, &str)]) -> Plugin {
+        Self::start_binary(ANALYZER, &["."], Some(pack_dir), env)
+    }
+
+    fn start_binary(binary: &str, more_args: &[&str], dir: Option<&std::path::Path>, env: &[(&str, &str)]) -> Plugin {
         let engine_port = TcpListener::bind("127.0.0.1:0").expect("bind a stand-in engine port");
         let address = engine_port.local_addr().unwrap().to_string();
-        let mut plugin = Self::spawn(&[address.as_str()], env);
+        let mut args = vec![address.as_str()];
+        args.extend_from_slice(more_args);
+        let mut plugin = Self::spawn(binary, &args, dir, env);
         plugin.engine_port = Some(engine_port);
         plugin
     }
 
-    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Plugin {
-        let mut command = Command::new(PLUGIN);
+    fn spawn(binary: &str, args: &[&str], dir: Option<&std::path::Path>, env: &[(&str, &str)]) -> Plugin {
+        let mut command = Command::new(binary);
+        if let Some(dir) = dir {
+            command.current_dir(dir);
+        }
         command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         for var in ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL", "CLOUDFLARE_REQUESTS_PER_SECOND", "CLOUDFLARE_REQUEST_TIMEOUT_MS"] {
             command.env_remove(var);
@@ -149,6 +165,11 @@ pub struct Engine {
 impl Engine {
     pub fn connect(plugin: &Plugin) -> Engine {
         Self::connect_to(&plugin.address(), "provider")
+    }
+
+    /// The engine's side of `pulumirpc.Analyzer`.
+    pub fn connect_analyzer(plugin: &Plugin) -> Engine {
+        Self::connect_to(&plugin.address(), "analyzer")
     }
 
     pub fn connect_to(address: &str, service: &str) -> Engine {

@@ -1,0 +1,18 @@
+//! `pulumi-analyzer-policy-cloudflare-access-service-token <engine address> <pack dir>`:
+//! the policy-pack analyzer, as the Pulumi engine starts it for a pack whose
+//! `PulumiPolicy.yaml` says `runtime: cloudflare-access-service-token`. The
+//! component runs without any network: its wasi-http imports trap.
+
+use pulumi_provider::analyzer::{Analyzer, PackInfo};
+use pulumi_provider::proto::analyzer_server::AnalyzerServer;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tonic::service::Routes;
+
+fn main() -> ExitCode {
+    let dir = std::env::args().nth(2).map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let pack = PackInfo::read(&dir);
+    pulumi_provider::plugin::main("pulumi-analyzer-policy-cloudflare-access-service-token", false, |host, stop| {
+        Routes::new(AnalyzerServer::new(Analyzer::new(host, pack, stop)))
+    })
+}

@@ -1,0 +1,65 @@
+//! What both plugins do the same way, as the engine expects of any plugin:
+//! listen on a free loopback port, print it alone as the first line of
+//! stdout, log to stderr, and stop cleanly — after the calls in flight — on
+//! `Cancel`, a signal, or the engine's exit.
+
+use crate::host::{Host, CLOCK_OFFSET_ENV};
+use crate::watch;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch::Sender;
+use tonic::service::Routes;
+
+/// Set to anything to compile the component on every start instead of
+/// through wasmtime's cache (for measuring a cold start).
+pub const NO_CACHE_ENV: &str = "ACCESS_SERVICE_TOKEN_NO_COMPILE_CACHE";
+
+/// Runs a plugin: loads the component (with `http` or without), then serves
+/// the routes `make` builds from it and the stop switch.
+pub fn main(name: &str, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -> Routes) -> ExitCode {
+    let engine = std::env::args().nth(1);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail(name, &format!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(serve(engine, http, make)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(name, &e),
+    }
+}
+
+fn fail(name: &str, message: &str) -> ExitCode {
+    eprintln!("{name}: {message}");
+    ExitCode::FAILURE
+}
+
+async fn serve(engine: Option<String>, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -> Routes) -> Result<(), String> {
+    let offset = match std::env::var(CLOCK_OFFSET_ENV) {
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| format!("{CLOCK_OFFSET_ENV} must be a whole number of seconds, found {v:?}"))?,
+        Err(_) => 0,
+    };
+    let host = Host::load(std::env::var_os(NO_CACHE_ENV).is_none(), offset, http).map_err(|e| format!("cannot load the component: {e:#}"))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("cannot listen on loopback: {e}"))?;
+    let port = listener.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{port}").and_then(|()| stdout.flush()).map_err(|e| format!("cannot print the port: {e}"))?;
+
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    if let Some(engine) = engine.filter(|e| !e.is_empty()) {
+        tokio::spawn(watch::engine_gone(engine, Duration::from_secs(1), stop.clone()));
+    }
+    tokio::spawn(watch::signals(stop.clone()));
+    let routes = make(Arc::new(host), stop);
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    tonic::transport::Server::builder()
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(incoming, async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        })
+        .await
+        .map_err(|e| format!("the gRPC server failed: {e}"))?;
+    eprintln!("stopped");
+    Ok(())
+}

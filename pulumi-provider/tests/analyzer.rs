@@ -1,0 +1,276 @@
+//! The policy-pack analyzer driven as the Pulumi engine drives it (through
+//! Pulumi's own generated stubs), with findings checked against the CLI's
+//! `policy` scan of the same stack: one rule set, one message text.
+
+mod support;
+
+use chrono::{Duration as Days, SecondsFormat, Utc};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use support::*;
+
+const V5: &str = "cloudflare:index/accessServiceToken:AccessServiceToken";
+const V6: &str = "cloudflare:index/zeroTrustAccessServiceToken:ZeroTrustAccessServiceToken";
+const SECRET: &str = "cfast_analyzer_test_secret_value_0123456789";
+const RULES: [&str; 8] = ["expired", "expires-soon", "never-renewed", "renewal-window-too-long", "non-expiring", "plaintext-secret", "scope-conflict", "scope-missing"];
+
+/// A policy pack directory with its `PulumiPolicy.yaml`.
+fn pack(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("policy-pack-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("PulumiPolicy.yaml"), "runtime: cloudflare-access-service-token\nname: token-guard\nversion: 1.2.0\n").unwrap();
+    dir
+}
+
+fn start(test: &str) -> (Plugin, Engine) {
+    let plugin = Plugin::start_analyzer(&pack(test), &[]);
+    let engine = Engine::connect_analyzer(&plugin);
+    (plugin, engine)
+}
+
+fn at(days_from_now: i64) -> String {
+    (Utc::now() + Days::days(days_from_now)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A healthy token: renewed 30 days ahead, a year long, half of it left, secret protected.
+fn healthy() -> Value {
+    json!({"name": "CI/CD app", "accountId": ACCOUNT, "duration": "8760h", "minDaysForRenewal": 30,
+           "expiresAt": at(200), "id": "t", "clientId": "c.access", "clientSecret": secret(SECRET)})
+}
+
+fn with(mut base: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if v.is_null() {
+            base.as_object_mut().unwrap().remove(k);
+        } else {
+            base[k] = v.clone();
+        }
+    }
+    base
+}
+
+fn urn_of(ty: &str, name: &str) -> String {
+    format!("urn:pulumi:dev::seed::{ty}::{name}")
+}
+
+/// `Analyze` of one resource: the diagnostics' policy names.
+fn analyze(engine: &mut Engine, ty: &str, properties: Value) -> Vec<Value> {
+    let answer = engine.ok("Analyze", json!({"type": ty, "urn": urn_of(ty, "t"), "name": "t", "properties": properties}));
+    answer["diagnostics"].as_array().unwrap().clone()
+}
+
+fn names(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics.iter().map(|d| d["policyName"].as_str().unwrap().to_string()).collect()
+}
+
+fn assert_no_secret(diagnostics: &[Value]) {
+    let text = serde_json::to_string(diagnostics).unwrap();
+    assert!(!text.contains(SECRET), "a secret reached a diagnostic: {text}");
+}
+
+#[test]
+fn lists_every_rule_and_takes_the_engines_configuration() {
+    let (plugin, mut engine) = start("info");
+    engine.ok("Handshake", json!({"engineAddress": "127.0.0.1:1"}));
+    assert_eq!(engine.ok("GetPluginInfo", json!({}))["version"], env!("CARGO_PKG_VERSION"));
+    let info = engine.ok("GetAnalyzerInfo", json!({}));
+    assert_eq!((info["name"].as_str(), info["version"].as_str()), (Some("token-guard"), Some("1.2.0")), "from PulumiPolicy.yaml");
+    let policies = info["policies"].as_array().unwrap();
+    assert_eq!(policies.iter().map(|p| p["name"].as_str().unwrap()).collect::<Vec<_>>(), RULES);
+    let level = |name: &str| policies.iter().find(|p| p["name"] == name).unwrap()["enforcementLevel"].as_str().unwrap().to_string();
+    assert_eq!((level("expired"), level("never-renewed"), level("non-expiring")), ("MANDATORY".into(), "ADVISORY".into(), "DISABLED".into()));
+    let soon = policies.iter().find(|p| p["name"] == "expires-soon").unwrap();
+    assert_eq!(soon["configSchema"]["properties"]["expiresWithinDays"]["type"], "integer");
+    assert!(policies.iter().all(|p| !p["description"].as_str().unwrap().is_empty() && !p["message"].as_str().unwrap().is_empty()));
+    eprintln!("GetAnalyzerInfo policies:");
+    for p in policies {
+        eprintln!("| {} | {} | {} |", p["name"].as_str().unwrap(), p["enforcementLevel"].as_str().unwrap(), p["description"].as_str().unwrap());
+    }
+
+    // A year-long token with 200 days left: nothing by default; inside a
+    // 400-day window once configured, at the configured level.
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, healthy())), Vec::<String>::new());
+    engine.ok("Configure", json!({"policyConfig": {"expires-soon": {"enforcementLevel": "ADVISORY", "properties": {"expiresWithinDays": 400}}}}));
+    let found = analyze(&mut engine, TOKEN_TYPE, healthy());
+    assert_eq!(names(&found), ["expires-soon"]);
+    assert_eq!(found[0]["enforcementLevel"], "ADVISORY");
+    assert!(found[0]["message"].as_str().unwrap().contains("within the 400-day window"), "{found:?}");
+    engine.ok("Configure", json!({"policyConfig": {"expires-soon": {"enforcementLevel": "DISABLED"}, "scope-missing": {"enforcementLevel": "REMEDIATE"}}}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, healthy())), Vec::<String>::new());
+    let scopeless = analyze(&mut engine, TOKEN_TYPE, with(healthy(), json!({"accountId": null})));
+    assert_eq!((names(&scopeless), scopeless[0]["enforcementLevel"].as_str()), (vec!["scope-missing".to_string()], Some("MANDATORY")), "remediate is enforced");
+
+    for bad in [json!({"nope": {"enforcementLevel": "MANDATORY"}}), json!({"expires-soon": {"properties": {"expiresWithinDays": "many"}}}), json!({"expired": {"properties": {"x": 1}}})] {
+        assert_eq!(engine.call("Configure", json!({"policyConfig": bad})).unwrap_err().code, "INVALID_ARGUMENT", "{bad}");
+    }
+    assert_eq!(engine.ok("Remediate", json!({"type": TOKEN_TYPE, "urn": urn_of(TOKEN_TYPE, "t"), "properties": healthy()})), json!({"remediations": [], "notApplicable": []}));
+    plugin.assert_no_secret_logged(&[SECRET]);
+}
+
+#[test]
+fn each_rule_fires_and_stays_quiet_on_every_token_type() {
+    let (plugin, mut engine) = start("rules");
+    engine.ok("Configure", json!({"policyConfig": {"non-expiring": {"enforcementLevel": "ADVISORY"}}}));
+    let cases: [(&str, Value); 8] = [
+        ("expired", json!({"expiresAt": at(-3)})),
+        ("expires-soon", json!({"expiresAt": at(10)})),
+        ("never-renewed", json!({"minDaysForRenewal": 0})),
+        ("renewal-window-too-long", json!({"minDaysForRenewal": 400})),
+        ("non-expiring", json!({"duration": "forever", "expiresAt": at(36_000)})),
+        ("plaintext-secret", json!({"clientSecret": SECRET})),
+        ("scope-conflict", json!({"zoneId": ZONE})),
+        ("scope-missing", json!({"accountId": null})),
+    ];
+    for ty in [V5, V6, TOKEN_TYPE] {
+        assert_eq!(names(&analyze(&mut engine, ty, healthy())), Vec::<String>::new(), "a healthy {ty}");
+        for (rule, change) in &cases {
+            let found = analyze(&mut engine, ty, with(healthy(), change.clone()));
+            assert_eq!(names(&found), [*rule], "{ty} with {change}");
+            let d = &found[0];
+            assert_eq!((d["policyPackName"].as_str(), d["policyPackVersion"].as_str()), (Some("token-guard"), Some("1.2.0")));
+            assert_eq!(d["urn"], urn_of(ty, "t"));
+            assert!(!d["description"].as_str().unwrap().is_empty() && !d["message"].as_str().unwrap().is_empty());
+            assert_no_secret(&found);
+        }
+    }
+    assert_eq!(names(&analyze(&mut engine, "aws:s3/bucket:Bucket", json!({"accountId": null, "expiresAt": at(-3)}))), Vec::<String>::new(), "other types are not tokens");
+    plugin.assert_no_secret_logged(&[SECRET]);
+}
+
+#[test]
+fn a_preview_judges_what_is_known_and_nothing_unknown() {
+    let (_plugin, mut engine) = start("preview");
+    let planned = json!({"name": "CI/CD app", "accountId": ACCOUNT, "duration": "8760h", "minDaysForRenewal": 0,
+                          "id": UNKNOWN, "clientId": UNKNOWN, "clientSecret": UNKNOWN, "expiresAt": UNKNOWN});
+    let found = analyze(&mut engine, TOKEN_TYPE, planned.clone());
+    assert_eq!(names(&found), ["never-renewed"], "known before it exists: {found:?}");
+    eprintln!("preview of a token with minDaysForRenewal 0: {}", serde_json::to_string_pretty(&found).unwrap());
+    let seed = with(planned.clone(), json!({"minDaysForRenewal": 30}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, seed.clone())), Vec::<String>::new(), "the seed token in preview");
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, with(seed.clone(), json!({"zoneId": ZONE})))), ["scope-conflict"]);
+    let all_unknown = json!({"name": UNKNOWN, "accountId": UNKNOWN, "duration": UNKNOWN, "minDaysForRenewal": UNKNOWN, "expiresAt": UNKNOWN, "clientSecret": UNKNOWN});
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, all_unknown)), Vec::<String>::new(), "no rule fires on an unknown value");
+}
+
+#[test]
+fn the_seed_token_340_days_on_expires_soon() {
+    let plugin = Plugin::start_analyzer(&pack("aged"), &[("ACCESS_SERVICE_TOKEN_CLOCK_OFFSET_SECONDS", &(340 * 86_400).to_string())]);
+    let mut engine = Engine::connect_analyzer(&plugin);
+    let created_now = with(healthy(), json!({"expiresAt": at(365)}));
+    let found = analyze(&mut engine, TOKEN_TYPE, created_now);
+    assert_eq!(names(&found), ["expires-soon"]);
+    eprintln!("the seed token 340 days after its create: {}", serde_json::to_string_pretty(&found).unwrap());
+}
+
+/// A stack of `n` tokens with known defects, and other resources between them.
+fn stack(n: usize) -> (Vec<Value>, Vec<(&'static str, usize)>) {
+    let mut resources = Vec::new();
+    for i in 0..n {
+        let change = match i % 4 {
+            0 => json!({"expiresAt": at(-1)}),
+            1 => json!({"expiresAt": at(5)}),
+            2 => json!({"minDaysForRenewal": 0}),
+            _ => json!({}),
+        };
+        let ty = [V5, V6, TOKEN_TYPE][i % 3];
+        resources.push(json!({"type": ty, "urn": urn_of(ty, &format!("t{i}")), "name": format!("t{i}"), "properties": with(healthy(), change)}));
+        if i % 5 == 0 {
+            resources.push(json!({"type": "random:index/randomId:RandomId", "urn": urn_of("random:index/randomId:RandomId", &format!("r{i}")), "properties": {"hex": "ab"}}));
+        }
+    }
+    let quarter = n / 4;
+    (resources, vec![("expired", quarter), ("expires-soon", quarter), ("never-renewed", quarter)])
+}
+
+#[test]
+fn analyze_stack_matches_the_cli_scan_of_the_same_stack() {
+    let (plugin, mut engine) = start("stack");
+    let (resources, expected) = stack(1000);
+    let answer = engine.ok("AnalyzeStack", json!({"resources": resources}));
+    let diagnostics = answer["diagnostics"].as_array().unwrap();
+    for (rule, count) in &expected {
+        assert_eq!(diagnostics.iter().filter(|d| d["policyName"] == *rule).count(), *count, "{rule}");
+    }
+    assert_eq!(diagnostics.len(), expected.iter().map(|(_, c)| c).sum::<usize>());
+    assert_no_secret(diagnostics);
+
+    // The CLI's policy verb over the same stack as `pulumi stack export`
+    // writes it (secrets encrypted): the same findings, word for word.
+    let export = json!({"version": 3, "deployment": {"resources": resources.iter().map(|r| {
+        let mut outputs = r["properties"].clone();
+        if outputs.get("clientSecret").is_some() {
+            outputs["clientSecret"] = json!({SECRET_SIG: SECRET_VAL, "ciphertext": "AAAA"});
+        }
+        json!({"urn": r["urn"], "type": r["type"], "custom": true, "id": "x", "outputs": outputs})
+    }).collect::<Vec<_>>()}});
+    let host = pulumi_provider::host::Host::load(false, 0, false).unwrap();
+    let files = vec![component_host::policy_wit::InputFile { name: "stack.json".into(), text: export.to_string() }];
+    let settings = component_host::policy_wit::Settings { now: None, policy_file: None, overrides: vec![], kind: None };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let report = runtime
+        .block_on(std::sync::Arc::new(host).call(pulumi_provider::host::Egress { origin: String::new(), limiter: None }, move |s| s.policy_scan(&files, &settings, component_host::policy_wit::ReportFormat::Text)))
+        .unwrap();
+    let mut from_cli: Vec<(String, String, String)> = report.findings.into_iter().map(|f| (f.rule_id, f.address, f.message)).collect();
+    let mut from_engine: Vec<(String, String, String)> = diagnostics
+        .iter()
+        .map(|d| (d["policyName"].as_str().unwrap().into(), d["urn"].as_str().unwrap().into(), d["message"].as_str().unwrap().into()))
+        .collect();
+    from_cli.sort();
+    from_engine.sort();
+    assert_eq!(from_engine, from_cli);
+    plugin.assert_no_secret_logged(&[SECRET]);
+}
+
+#[test]
+fn the_recorded_stack_is_judged_and_odd_input_does_not_crash() {
+    let (plugin, mut engine) = start("recorded");
+    let recorded: Value = serde_json::from_str(include_str!("../../reference/fixtures/pulumi-v5.49.0-stack-state-AccessServiceToken.json")).unwrap();
+    let mut outputs = recorded["outputs"].clone();
+    outputs["clientSecret"] = secret("REDACTED BY PROVIDERTEST");
+    let stack = json!({"resources": [
+        {"type": "pulumi:pulumi:Stack", "urn": recorded["parent"], "properties": {}},
+        {"type": recorded["type"], "urn": recorded["urn"], "name": "token", "properties": outputs},
+    ]});
+    assert_eq!(engine.ok("AnalyzeStack", stack.clone())["diagnostics"], json!([]), "a forever token: only the disabled non-expiring rule applies");
+    engine.ok("Configure", json!({"policyConfig": {"non-expiring": {"enforcementLevel": "MANDATORY"}}}));
+    let found = engine.ok("AnalyzeStack", stack)["diagnostics"].clone();
+    assert_eq!(names(found.as_array().unwrap()), ["non-expiring"]);
+    assert_eq!(found[0]["urn"], recorded["urn"]);
+
+    for odd in [json!({"name": 5, "accountId": {"x": [1]}, "minDaysForRenewal": "soon", "duration": 1e300, "expiresAt": true}), json!({"expiresAt": "yesterday"}), json!({"clientSecret": [SECRET]})] {
+        match engine.call("Analyze", json!({"type": V5, "urn": urn_of(V5, "odd"), "properties": odd})) {
+            Ok(answer) => assert_no_secret(answer["diagnostics"].as_array().unwrap()),
+            Err(status) => {
+                assert_eq!(status.code, "INVALID_ARGUMENT", "{odd}: {status:?}");
+                assert!(!status.details.contains(SECRET));
+            }
+        }
+    }
+    assert_eq!(engine.raw("Analyze", &[0x12, 0x05, 0x0a]).unwrap_err().code, "INVALID_ARGUMENT", "bytes that are not an AnalyzeRequest");
+    assert_eq!(engine.ok("GetPluginInfo", json!({}))["version"], env!("CARGO_PKG_VERSION"), "still serving");
+    plugin.assert_no_secret_logged(&[SECRET]);
+}
+
+#[test]
+fn the_analyzers_component_cannot_reach_any_network() {
+    use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
+    let emu = Emulator::start(EmulatorConfig { clock: Clock::system(), ..EmulatorConfig::default() }).unwrap();
+    // The analyzer's host: the same component, wasi-http linked to traps.
+    let host = std::sync::Arc::new(pulumi_provider::host::Host::load(false, 0, false).unwrap());
+    let conn = component_host::wit::Connection {
+        base_url: Some(emu.base_url()),
+        credentials: component_host::wit::Credentials::ApiToken(DEFAULT_API_TOKEN.into()),
+        retry: None,
+        requests_per_second: None,
+        request_timeout_ms: None,
+    };
+    let req = component_host::pulumi_wit::CreateRequest { urn: urn("net"), properties: json!({"name": "n", "accountId": ACCOUNT, "minDaysForRenewal": 0}).to_string(), preview: false };
+    // Even allowed to reach the emulator's origin, the instance has no way out.
+    let egress = pulumi_provider::host::Egress { origin: emu.base_url(), limiter: None };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let status = runtime.block_on(host.call(egress, move |s| s.pulumi_create(&conn, &req))).unwrap_err();
+    assert_eq!(status.code(), tonic::Code::Internal);
+    assert!(status.message().contains("has no network"), "{}", status.message());
+    assert!(emu.requests().is_empty(), "no request reached the API");
+    assert!(emu.tokens().is_empty());
+}
