@@ -31,9 +31,9 @@ fn the_component_exports_the_versioned_provider_interface() {
         f
     };
     assert_eq!(functions("cloudflare:access-service-token/provider@0.1.0"), ["check", "create", "delete", "diff", "get", "import", "read", "rotate", "update"]);
-    assert_eq!(functions("cloudflare:access-service-token/pulumi@0.1.0"), ["check", "create", "delete", "diff", "read", "update"]);
+    assert_eq!(functions("cloudflare:access-service-token/pulumi@0.1.0"), ["check", "create", "delete", "diff", "invoke", "list", "read", "update"]);
     assert_eq!(functions("wasi:cli/run@0.2.6"), ["run"]);
-    assert_eq!(functions("cloudflare:access-service-token/policy@0.1.0"), ["scan"]);
+    assert_eq!(functions("cloudflare:access-service-token/policy@0.1.0"), ["analyze", "rules", "scan"]);
     // It imports wasi:http's outgoing handler for its calls (the filesystem is
     // for the command's program and state), and no sockets.
     let imports: Vec<String> = ty.imports(&engine).map(|(n, _)| n.to_string()).collect();

@@ -315,3 +315,31 @@ fn the_plugin_stops_when_the_engine_goes_away() {
     assert!(status.success(), "{status:?}: {}", plugin.stderr());
     assert!(plugin.stderr().contains("is gone"), "{}", plugin.stderr());
 }
+
+#[test]
+fn credentials_come_from_the_environment_and_api_errors_keep_their_meaning() {
+    let emu = emulator();
+    // The CLI's variables, when the program's config names no credentials.
+    let plugin = Plugin::start(&[("CLOUDFLARE_API_TOKEN", DEFAULT_API_TOKEN), ("CLOUDFLARE_BASE_URL", &emu.base_url())]);
+    let mut engine = Engine::connect(&plugin);
+    engine.ok("Configure", json!({"args": {}, "acceptSecrets": true}));
+    let created = engine.ok("Create", json!({"urn": urn("env"), "properties": {"name": "from env", "accountId": ACCOUNT, "minDaysForRenewal": 0}}));
+    assert_eq!(calls(&emu), [format!("POST {}", tokens_path(&format!("accounts/{ACCOUNT}")))]);
+    let id = created["id"].as_str().unwrap();
+
+    // A token Cloudflare refuses: UNAUTHENTICATED, with the API's words and not the token.
+    let wrong = "wrong-token-0123456789";
+    engine.ok("Configure", json!({"args": {"apiToken": secret(wrong), "baseUrl": emu.base_url()}}));
+    let refused = engine.call("Read", json!({"id": id, "urn": urn("env"), "properties": created["properties"], "inputs": {}})).unwrap_err();
+    assert_eq!(refused.code, "UNAUTHENTICATED", "{refused:?}");
+    assert!(!refused.details.contains(wrong), "{}", refused.details);
+    // A token that does not exist: Delete is a success (already gone), an import is NOT_FOUND.
+    engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
+    let missing = engine.call("Read", json!({"id": format!("{ACCOUNT}/6f0a3c1e-0000-4000-8000-000000000000"), "urn": urn("env"), "properties": {}, "inputs": {}}));
+    match missing {
+        Ok(answer) => assert_eq!(answer["id"], "", "an import of nothing finds nothing"),
+        Err(status) => assert_eq!(status.code, "NOT_FOUND"),
+    }
+    let secret_value = emu.tokens()[0].client_secret.clone();
+    plugin.assert_no_secret_logged(&[DEFAULT_API_TOKEN, wrong, &secret_value]);
+}
