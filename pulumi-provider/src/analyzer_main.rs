@@ -4,6 +4,7 @@
 //! component runs without any network: its wasi-http imports trap.
 
 use pulumi_provider::analyzer::{Analyzer, PackInfo};
+use pulumi_provider::plugin::MAX_MESSAGE;
 use pulumi_provider::proto::analyzer_server::AnalyzerServer;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +14,6 @@ fn main() -> ExitCode {
     let dir = std::env::args().nth(2).map_or_else(|| PathBuf::from("."), PathBuf::from);
     let pack = PackInfo::read(&dir);
     pulumi_provider::plugin::main("pulumi-analyzer-policy-cloudflare-access-service-token", false, |host, stop| {
-        Routes::new(AnalyzerServer::new(Analyzer::new(host, pack, stop)))
+        Routes::new(AnalyzerServer::new(Analyzer::new(host, pack, stop)).max_decoding_message_size(MAX_MESSAGE).max_encoding_message_size(MAX_MESSAGE))
     })
 }

@@ -12,6 +12,10 @@ use std::time::Duration;
 use tokio::sync::watch::Sender;
 use tonic::service::Routes;
 
+/// The largest message either side sends: the engine's own limit (400 MiB),
+/// so a whole stack fits in one `AnalyzeStack` (tonic's default is 4 MiB).
+pub const MAX_MESSAGE: usize = 400 * 1024 * 1024;
+
 /// Set to anything to compile the component on every start instead of
 /// through wasmtime's cache (for measuring a cold start).
 pub const NO_CACHE_ENV: &str = "ACCESS_SERVICE_TOKEN_NO_COMPILE_CACHE";

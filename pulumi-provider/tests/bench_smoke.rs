@@ -24,9 +24,13 @@ fn the_plugin_benchmark_runs_every_figure() {
         "requestsPerSecond 1000 (",
         "requestsPerSecond 100000 (",
         "requestsPerSecond 50: wall time",
+        "4. AnalyzeStack of 100 tokens",
+        "AnalyzeStack over gRPC",
+        "policy verb's scan of the same stack export",
     ] {
         assert!(stdout.contains(label), "missing {label:?} in:\n{stdout}");
     }
     assert_eq!(stdout.matches("(10 calls,").count(), 3, "each of the 10 Creates reaches the API once, at each rate:\n{stdout}");
     assert!(stdout.contains("limit held"), "{stdout}");
+    assert!(stdout.contains("75 diagnostics") && stdout.contains("75 findings"), "the analyzer and the scan agree on the stack's 75 findings:\n{stdout}");
 }

@@ -47,6 +47,7 @@ type R<T> = Result<T, String>;
 type Client = ResourceProviderClient<Channel>;
 
 const PLUGIN: &str = "pulumi-resource-cloudflare-access-service-token";
+const ANALYZER: &str = "pulumi-analyzer-policy-cloudflare-access-service-token";
 const NO_CACHE_ENV: &str = "ACCESS_SERVICE_TOKEN_NO_COMPILE_CACHE";
 const ACCOUNT: &str = "f037e56e89293a057740de681ac9abbe";
 const TOKEN_TYPE: &str = "cloudflare-access-service-token:index:AccessServiceToken";
@@ -54,7 +55,7 @@ const SECRET_SIG: &str = "4dabf18193072939515e22adb298388d";
 const SECRET_VAL: &str = "1b47061264138c4ac30d75fd1eb44270";
 const LATENCY: Duration = Duration::from_millis(50);
 /// The sections `--only` takes, in the order they run.
-const SECTIONS: [&str; 3] = ["start", "call", "create"];
+const SECTIONS: [&str; 4] = ["start", "call", "create", "analyze"];
 
 /// How much to run.
 struct Plan {
@@ -65,17 +66,18 @@ struct Plan {
     calls: usize,
     creates: usize,
     create_runs: usize,
+    stack: usize,
     only: Vec<String>,
 }
 
 impl Plan {
     fn full() -> Plan {
-        Plan { cold_starts: 3, warm_starts: 10, uncached_starts: 3, warmup: 200, calls: 2000, creates: 100, create_runs: 3, only: Vec::new() }
+        Plan { cold_starts: 3, warm_starts: 10, uncached_starts: 3, warmup: 200, calls: 2000, creates: 100, create_runs: 3, stack: 100_000, only: Vec::new() }
     }
 
     /// Every figure once at tiny sizes: proves the benchmark runs, measures nothing.
     fn smoke() -> Plan {
-        Plan { cold_starts: 1, warm_starts: 1, uncached_starts: 1, warmup: 2, calls: 10, creates: 10, create_runs: 1, only: Vec::new() }
+        Plan { cold_starts: 1, warm_starts: 1, uncached_starts: 1, warmup: 2, calls: 10, creates: 10, create_runs: 1, stack: 100, only: Vec::new() }
     }
 
     fn runs(&self, section: &str) -> bool {
@@ -128,6 +130,9 @@ fn run() -> R<()> {
     }
     if plan.runs("create") {
         runtime.block_on(parallel_creates(&plan, &plugin, &scratch))?;
+    }
+    if plan.runs("analyze") {
+        runtime.block_on(analyze_stack(&plan, &plugin.with_file_name(ANALYZER), &scratch))?;
     }
     Ok(())
 }
@@ -438,5 +443,71 @@ async fn parallel_creates(plan: &Plan, plugin: &Path, scratch: &Scratch) -> R<()
     let floor = Duration::from_millis(20) * (n.saturating_sub(1) as u32) + LATENCY;
     let held = if wall >= floor { "limit held" } else { "LIMIT BROKEN" };
     row("requestsPerSecond 50: wall time", format!("{} ({posts} calls, peak {peak} in flight; the limit allows no less than {}: {held})", show(wall), show(floor)));
+    Ok(())
+}
+
+/// A stack of `n` tokens (a quarter expired, a quarter expiring within the
+/// window, a quarter never renewed, a quarter healthy), as the engine hands
+/// it to `AnalyzeStack`, and as `pulumi stack export` writes it (secrets
+/// encrypted) for the `policy` verb.
+fn stack_of(n: usize) -> R<(Vec<proto::AnalyzerResource>, String)> {
+    let now = chrono::Utc::now();
+    let at = |days: i64| (now + chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut resources = Vec::with_capacity(n);
+    let mut exported = Vec::with_capacity(n);
+    for i in 0..n {
+        let (expires, days) = match i % 4 {
+            0 => (at(-1), 30),
+            1 => (at(5), 30),
+            2 => (at(200), 0),
+            _ => (at(200), 30),
+        };
+        let urn = format!("urn:pulumi:dev::bench::{TOKEN_TYPE}::t{i}");
+        let mut properties = json!({"name": format!("token {i}"), "accountId": ACCOUNT, "duration": "8760h", "minDaysForRenewal": days,
+            "expiresAt": expires, "id": format!("id-{i}"), "clientId": format!("{i:032x}.access"), "clientSecret": secret("s3cr3t")});
+        resources.push(proto::AnalyzerResource { r#type: TOKEN_TYPE.into(), properties: Some(bag(&properties)?), urn: urn.clone(), name: format!("t{i}") });
+        properties["clientSecret"] = json!({SECRET_SIG: SECRET_VAL, "ciphertext": "AAAA"});
+        exported.push(json!({"urn": urn, "type": TOKEN_TYPE, "custom": true, "id": format!("id-{i}"), "outputs": properties}));
+    }
+    let export = json!({"version": 3, "deployment": {"resources": exported}}).to_string();
+    Ok((resources, export))
+}
+
+async fn analyze_stack(plan: &Plan, analyzer: &Path, scratch: &Scratch) -> R<()> {
+    use component_host::policy_wit as pw;
+    use pulumi_provider::proto::analyzer_client::AnalyzerClient;
+    println!("4. AnalyzeStack of {} tokens over gRPC, against the policy verb's scan of the same stack export", plan.stack);
+    let (resources, export) = stack_of(plan.stack)?;
+    let warm = scratch.fresh("analyzer")?;
+    let (running, _) = Plugin::start(analyzer, &warm, false)?;
+    let mut client = AnalyzerClient::connect(format!("http://127.0.0.1:{}", running.port))
+        .await
+        .map_err(|e| format!("connect to the analyzer: {e}"))?
+        .max_decoding_message_size(usize::MAX)
+        .max_encoding_message_size(usize::MAX);
+    let request = proto::AnalyzeStackRequest { resources };
+    let started = Instant::now();
+    let answer = client.analyze_stack(request).await.map_err(|e| format!("AnalyzeStack: {e}"))?.into_inner();
+    let grpc = started.elapsed();
+    let n = plan.stack as f64;
+    row("AnalyzeStack over gRPC (Struct encoding, the sandboxed component, diagnostics back)", format!("{} ({:.0} resources/s, {} diagnostics)", show(grpc), n / grpc.as_secs_f64(), answer.diagnostics.len()));
+
+    // The verb's path: the component's policy scan of the export text, in a
+    // sandbox without wasi-http, as `access-service-token policy` runs it.
+    let engine = wasmtime::Engine::new(&wasmtime::Config::new()).map_err(|e| format!("engine: {e}"))?;
+    let component = wasmtime::component::Component::new(&engine, component_host::COMPONENT_WASM).map_err(|e| format!("compile: {e}"))?;
+    let harness = Harness::new(engine, &component, false).map_err(|e| format!("link: {e}"))?;
+    let config = SessionConfig { allowed_origin: String::new(), clock: system_clock(chrono::Duration::zero()), limiter: None };
+    let mut session: Session = harness.session(&config).map_err(|e| format!("instantiate: {e}"))?;
+    let files = vec![pw::InputFile { name: "stack.json".into(), text: export }];
+    let settings = pw::Settings { now: None, policy_file: None, overrides: vec![], kind: None };
+    let started = Instant::now();
+    let report = session.policy_scan(&files, &settings, pw::ReportFormat::Text).map_err(|e| format!("scan trapped: {e}"))?.map_err(|e| format!("scan: {e:?}"))?;
+    let scan = started.elapsed();
+    row("policy verb's scan of the same stack export (in-process, text report)", format!("{} ({:.0} resources/s, {} findings)", show(scan), n / scan.as_secs_f64(), report.findings.len()));
+    if report.findings.len() != answer.diagnostics.len() {
+        return Err(format!("the analyzer gave {} diagnostics, the scan {} findings", answer.diagnostics.len(), report.findings.len()));
+    }
+    row("AnalyzeStack time / scan time", format!("{:.2}x", grpc.as_secs_f64() / scan.as_secs_f64()));
     Ok(())
 }
