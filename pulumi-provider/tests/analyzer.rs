@@ -274,3 +274,33 @@ fn the_analyzers_component_cannot_reach_any_network() {
     assert!(emu.requests().is_empty(), "no request reached the API");
     assert!(emu.tokens().is_empty());
 }
+
+#[test]
+fn the_example_policy_pack_and_its_config_are_what_the_analyzer_takes() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/policy-pack"));
+    let plugin = Plugin::start_analyzer(dir, &[]);
+    let mut engine = Engine::connect_analyzer(&plugin);
+    let info = engine.ok("GetAnalyzerInfo", json!({}));
+    assert_eq!((info["name"].as_str(), info["version"].as_str()), (Some("cloudflare-token-guard"), Some("0.1.0")));
+    // `--policy-pack-config` as the engine sends it: a level, or an object of
+    // `enforcementLevel` and the policy's properties.
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("policy-config.json")).unwrap()).unwrap();
+    let mut policy_config = serde_json::Map::new();
+    for (policy, config) in file.as_object().unwrap() {
+        let (level, properties) = match config {
+            Value::String(level) => (level.to_uppercase(), json!({})),
+            Value::Object(o) => {
+                let mut props = o.clone();
+                let level = props.remove("enforcementLevel").and_then(|l| l.as_str().map(str::to_uppercase)).unwrap_or("ADVISORY".into());
+                (level, Value::Object(props))
+            }
+            other => panic!("unexpected config {other}"),
+        };
+        policy_config.insert(policy.clone(), json!({"enforcementLevel": level, "properties": properties}));
+    }
+    engine.ok("Configure", json!({"policyConfig": policy_config}));
+    let found = analyze(&mut engine, TOKEN_TYPE, with(healthy(), json!({"expiresAt": at(40), "minDaysForRenewal": 0})));
+    let mut got: Vec<(String, String)> = found.iter().map(|d| (d["policyName"].as_str().unwrap().into(), d["enforcementLevel"].as_str().unwrap().into())).collect();
+    got.sort();
+    assert_eq!(got, [("expires-soon".to_string(), "MANDATORY".to_string()), ("never-renewed".into(), "MANDATORY".into())], "the 45-day window and the stricter level apply");
+}
