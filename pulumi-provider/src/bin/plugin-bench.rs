@@ -2,9 +2,10 @@
 //! emulator. Figures only: nothing here asserts a time.
 //!
 //! ```sh
-//! cargo run --release -p pulumi-provider --bin plugin-bench                 # full run
-//! cargo run -p pulumi-provider --bin plugin-bench -- --smoke                # every figure at tiny sizes (a test runs this)
-//! cargo run --release -p pulumi-provider --bin plugin-bench -- --only start # some sections: start,call,create
+//! cargo build --release -p pulumi-provider --bins   # the plugins beside the bench
+//! target/release/plugin-bench                        # full run
+//! target/release/plugin-bench --smoke                # every figure at tiny sizes (a test runs this)
+//! target/release/plugin-bench --only start,analyze   # some sections: start,call,create,analyze
 //! ```
 //!
 //! The plugin measured is the `pulumi-resource-cloudflare-access-service-token`
@@ -117,7 +118,7 @@ fn run() -> R<()> {
     plan.only = only;
     let plugin = std::env::current_exe().map_err(|e| format!("where am I: {e}"))?.with_file_name(PLUGIN);
     if !plugin.is_file() {
-        return Err(format!("no plugin at {} (build it: cargo build [--release] -p pulumi-provider)", plugin.display()));
+        return Err(format!("no plugin at {} (build the plugins beside the bench: cargo build [--release] -p pulumi-provider --bins)", plugin.display()));
     }
     let scratch = Scratch::new()?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| format!("async runtime: {e}"))?;
