@@ -104,6 +104,12 @@ fn the_seed_token_lives_its_life_over_grpc() {
     let config = json!({"apiToken": secret(DEFAULT_API_TOKEN), "baseUrl": emu.base_url()});
     let checked_config = engine.ok("CheckConfig", json!({"urn": "urn:pulumi:dev::seed::pulumi:providers:cloudflare-access-service-token::default", "olds": {}, "news": config}));
     assert_eq!(checked_config, json!({"inputs": config, "failures": []}), "the token stays a secret in the provider's inputs");
+    let provider_urn = "urn:pulumi:dev::seed::pulumi:providers:cloudflare-access-service-token::default";
+    let same = engine.ok("DiffConfig", json!({"urn": provider_urn, "olds": config, "news": config}));
+    assert_eq!(same["changes"], "DIFF_NONE");
+    let rotated_key = json!({"apiToken": secret("another-token"), "baseUrl": emu.base_url()});
+    let new_key = engine.ok("DiffConfig", json!({"urn": provider_urn, "olds": config, "news": rotated_key}));
+    assert_eq!((new_key["changes"].as_str(), &new_key["diffs"], &new_key["replaces"]), (Some("DIFF_SOME"), &json!(["apiToken"]), &json!([])), "a new API token updates the provider, it replaces no token");
     engine.ok("Configure", json!({"args": config, "acceptSecrets": true, "acceptResources": true}));
 
     let inputs = engine.ok("Check", json!({"urn": urn("seed"), "olds": {}, "news": seed_inputs()}))["inputs"].clone();
