@@ -282,7 +282,9 @@ fn parallel_creates_share_one_rate_limit() {
     assert_eq!(arrivals.len(), 10, "ten POSTs");
     assert_eq!(emu.tokens().len(), 10);
     let busiest_second = arrivals.iter().map(|t| arrivals.iter().filter(|u| **u >= *t && **u < t + 1000).count()).max().unwrap();
-    assert!(busiest_second <= 6, "at most 5 a second (+1 for timing at the edges), saw {busiest_second} in one second: {arrivals:?}");
+    // 5 a second, +2 for scheduling jitter on a loaded machine; without the
+    // shared limit all ten arrive within a few milliseconds.
+    assert!(busiest_second <= 7, "at most 5 a second (+2 for jitter), saw {busiest_second} in one second: {arrivals:?}");
     assert!(arrivals[9] - arrivals[0] >= 1500, "ten calls at 5/s take about 1.8 s, not {} ms", arrivals[9] - arrivals[0]);
     let secrets: Vec<String> = emu.tokens().into_iter().map(|t| t.client_secret).collect();
     let mut all: Vec<&str> = secrets.iter().map(String::as_str).collect();
