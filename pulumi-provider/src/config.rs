@@ -225,6 +225,54 @@ mod tests {
     }
 
     #[test]
+    fn values_of_the_wrong_kind_are_named_and_long_ones_cut() {
+        let f = parse(&bag(json!({
+            "apiToken": "",
+            "email": 7,
+            "baseUrl": {"value": "not a secret wrapper"},
+            "requestTimeoutMs": 1.5,
+            "requestsPerSecond": "x".repeat(100),
+        })))
+        .unwrap_err();
+        let reason = |p: &str| f.iter().find(|f| f.property == p).map(|f| f.reason.clone()).unwrap_or_default();
+        assert_eq!(reason("apiToken"), "must not be empty");
+        assert_eq!(reason("email"), "must be a string, found a number");
+        assert_eq!(reason("baseUrl"), "must be a string, found an object");
+        assert!(reason("requestTimeoutMs").ends_with("found 1.5"), "{}", reason("requestTimeoutMs"));
+        let long = reason("requestsPerSecond");
+        assert!(long.ends_with(&format!("found \"{}…", "x".repeat(39))), "{long}");
+        assert_eq!(parse(&bag(json!({"requestTimeoutMs": -3}))).unwrap_err()[0].property, "requestTimeoutMs");
+        assert_eq!(parse(&bag(json!({"requestTimeoutMs": 2.0}))).unwrap().request_timeout_ms, Some(2));
+    }
+
+    #[test]
+    fn email_and_key_pair_up_unless_one_is_still_unknown() {
+        let c = parse(&bag(json!({"apiKey": "k", "email": "e@x"}))).unwrap();
+        assert_eq!((c.api_key.as_deref(), c.email.as_deref()), (Some("k"), Some("e@x")));
+        assert!(parse(&bag(json!({"apiKey": "k", "email": UNKNOWN}))).is_ok(), "the email is not known yet");
+        let missing = parse(&bag(json!({"email": "e@x"}))).unwrap_err();
+        assert_eq!(missing[0].property, "apiKey");
+    }
+
+    #[test]
+    fn a_configured_token_wins_and_the_environment_key_pair_and_numbers_are_read() {
+        let env = |k: &str| match k {
+            "CLOUDFLARE_EMAIL" => Some("env@x".to_string()),
+            "CLOUDFLARE_API_KEY" => Some("env-key".to_string()),
+            "CLOUDFLARE_REQUESTS_PER_SECOND" => Some("0".to_string()),
+            "CLOUDFLARE_REQUEST_TIMEOUT_MS" => Some("2500".to_string()),
+            _ => None,
+        };
+        let token = connection(&ProviderConfig { api_token: Some("cfg".into()), ..Default::default() }, env).unwrap();
+        assert_eq!(token.credentials, wit::Credentials::ApiToken("cfg".into()));
+        let from_env = connection(&ProviderConfig::default(), env).unwrap();
+        assert_eq!(from_env.credentials, wit::Credentials::ApiKey(wit::ApiKeyCredentials { email: "env@x".into(), key: "env-key".into() }));
+        assert_eq!((from_env.requests_per_second, from_env.request_timeout_ms), (None, Some(2500)), "a rate of 0 is no rate");
+        let debug = format!("{:?}", ProviderConfig { api_token: Some("cfg".into()), email: Some("e@x".into()), ..Default::default() });
+        assert!(debug.contains("api_token: Some(\"[secret]\")") && debug.contains("e@x"), "{debug}");
+    }
+
+    #[test]
     fn unknown_values_are_not_failures() {
         let c = parse(&bag(json!({"apiKey": UNKNOWN, "email": "e@x"}))).unwrap();
         assert_eq!(c.unknown, ["apiKey"]);
