@@ -241,6 +241,8 @@ mod tests {
         assert!(reason("requestTimeoutMs").ends_with("found 1.5"), "{}", reason("requestTimeoutMs"));
         let long = reason("requestsPerSecond");
         assert!(long.ends_with(&format!("found \"{}…", "x".repeat(39))), "{long}");
+        let exactly_40 = parse(&bag(json!({"requestsPerSecond": "y".repeat(38)}))).unwrap_err();
+        assert!(exactly_40[0].reason.ends_with(&format!("found \"{}\"", "y".repeat(38))), "40 characters are shown whole: {}", exactly_40[0].reason);
         assert_eq!(parse(&bag(json!({"requestTimeoutMs": -3}))).unwrap_err()[0].property, "requestTimeoutMs");
         assert_eq!(parse(&bag(json!({"requestTimeoutMs": 2.0}))).unwrap().request_timeout_ms, Some(2));
     }
