@@ -110,6 +110,8 @@ fn lists_every_rule_and_takes_the_engines_configuration() {
 #[test]
 fn each_rule_fires_and_stays_quiet_on_every_token_type() {
     let (plugin, mut engine) = start("rules");
+    let info = engine.ok("GetAnalyzerInfo", json!({}));
+    let description = |rule: &str| info["policies"].as_array().unwrap().iter().find(|p| p["name"] == rule).unwrap()["description"].clone();
     engine.ok("Configure", json!({"policyConfig": {"non-expiring": {"enforcementLevel": "ADVISORY"}}}));
     let cases: [(&str, Value); 8] = [
         ("expired", json!({"expiresAt": at(-3)})),
@@ -129,7 +131,8 @@ fn each_rule_fires_and_stays_quiet_on_every_token_type() {
             let d = &found[0];
             assert_eq!((d["policyPackName"].as_str(), d["policyPackVersion"].as_str()), (Some("token-guard"), Some("1.2.0")));
             assert_eq!(d["urn"], urn_of(ty, "t"));
-            assert!(!d["description"].as_str().unwrap().is_empty() && !d["message"].as_str().unwrap().is_empty());
+            assert_eq!(d["description"], description(rule), "the diagnostic describes its own policy");
+            assert!(!d["message"].as_str().unwrap().is_empty());
             assert_no_secret(&found);
         }
     }
