@@ -279,8 +279,7 @@ fn list_pages<T: Transport>(client: &mut Client<T>, scope: &Scope, name: Option<
     let mut pager = Pager::new(endpoint, PER_PAGE, max_pages);
     let mut all = Vec::new();
     while let Some(page) = pager.next_page() {
-        let resp = client.send(&requests::list(client.conn, scope, page, PER_PAGE, name))?;
-        let (tokens, info): (Vec<ApiToken>, _) = responses::parse_with_info(&resp)?;
+        let (tokens, info) = fetch_page(client, scope, page, PER_PAGE, name)?;
         all.extend(pager.take(tokens, info.as_ref())?);
     }
     Ok(all)
@@ -354,7 +353,13 @@ pub fn merge_live(state: &TokenState, token: ApiToken) -> TokenState {
 /// API's `result_info`: for callers that page across calls of their own,
 /// such as Pulumi's `List` ([`crate::pulumi::list`]).
 pub fn list_page<T: Transport>(client: &mut Client<T>, scope: &Scope, page: u32, per_page: u32) -> Result<(Vec<ApiToken>, Option<ResultInfo>), Error> {
-    let resp = client.send(&requests::list(client.conn, scope, page, per_page, None))?;
+    fetch_page(client, scope, page, per_page, None)
+}
+
+/// One list request (tokens named `name`, when given) and its parsed answer:
+/// the one place a listing is sent, whoever pages through it.
+fn fetch_page<T: Transport>(client: &mut Client<T>, scope: &Scope, page: u32, per_page: u32, name: Option<&str>) -> Result<(Vec<ApiToken>, Option<ResultInfo>), Error> {
+    let resp = client.send(&requests::list(client.conn, scope, page, per_page, name))?;
     responses::parse_with_info(&resp)
 }
 
