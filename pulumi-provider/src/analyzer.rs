@@ -7,12 +7,12 @@
 
 use crate::host::{Egress, Host};
 use crate::proto::{self, EnforcementLevel, PolicyType};
-use crate::structs::{from_json, to_json};
+use crate::structs::{from_json, to_json, to_map};
 use component_host::policy_wit as p;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
-use tokio::sync::watch;
+use tokio::sync::{watch, OnceCell};
 use tonic::{Request, Response, Status};
 
 /// The one property a policy takes: the expires-soon window.
@@ -61,20 +61,20 @@ pub struct Analyzer {
     pack: PackInfo,
     /// `rule=level` and `expiresWithinDays=N`, as the CLI's `--rule` takes them.
     overrides: RwLock<Vec<String>>,
+    rules: OnceCell<Vec<p::RuleInfo>>,
     shutdown: watch::Sender<bool>,
 }
 
 impl Analyzer {
     pub fn new(host: Arc<Host>, pack: PackInfo, shutdown: watch::Sender<bool>) -> Analyzer {
-        Analyzer { host, pack, overrides: RwLock::new(Vec::new()), shutdown }
+        Analyzer { host, pack, overrides: RwLock::new(Vec::new()), rules: OnceCell::new(), shutdown }
     }
 
-    fn no_network() -> Egress {
-        Egress { origin: String::new(), limiter: None }
-    }
-
-    async fn rules(&self) -> Result<Vec<p::RuleInfo>, Status> {
-        self.host.call(Self::no_network(), |s| s.policy_rules().map(Ok)).await
+    /// The component's rules, asked once: they never change while it runs,
+    /// and `Analyze` (called for every resource) needs their descriptions.
+    async fn rules(&self) -> Result<&[p::RuleInfo], Status> {
+        let rules = self.rules.get_or_try_init(|| self.host.call(Egress::none(), |s| s.policy_rules().map(Ok))).await?;
+        Ok(rules)
     }
 
     /// Judges `resources` with the configured overrides.
@@ -82,7 +82,7 @@ impl Analyzer {
         let overrides = self.overrides.read().map(|o| o.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone());
         let settings = p::Settings { now: None, policy_file: None, overrides, kind: None };
         let rules = self.rules().await?;
-        let report = self.host.call(Self::no_network(), move |s| s.policy_analyze(&resources, &settings)).await?;
+        let report = self.host.call(Egress::none(), move |s| s.policy_analyze(&resources, &settings)).await?;
         let summary = |id: &str| rules.iter().find(|r| r.id == id).map(|r| r.summary.clone()).unwrap_or_default();
         let diagnostics = report
             .findings
@@ -143,15 +143,15 @@ impl proto::analyzer_server::Analyzer for Analyzer {
         let rules = self.rules().await?;
         let mut initial_config = BTreeMap::new();
         let policies = rules
-            .into_iter()
+            .iter()
             .map(|r| {
                 let schema = if r.id == EXPIRES_SOON { window_schema() } else { Some(proto::PolicyConfigSchema::default()) };
                 initial_config.insert(r.id.clone(), proto::PolicyConfig { enforcement_level: level_out(r.default_level) as i32, properties: None });
                 proto::PolicyInfo {
-                    name: r.id,
-                    display_name: r.name,
-                    description: r.summary,
-                    message: r.help,
+                    name: r.id.clone(),
+                    display_name: r.name.clone(),
+                    description: r.summary.clone(),
+                    message: r.help.clone(),
                     enforcement_level: level_out(r.default_level) as i32,
                     config_schema: schema,
                     policy_type: PolicyType::Resource as i32,
@@ -177,8 +177,7 @@ impl proto::analyzer_server::Analyzer for Analyzer {
         let mut overrides = Vec::new();
         for (policy, config) in request.into_inner().policy_config {
             overrides.push(format!("{policy}={}", level_in(config.enforcement_level)?));
-            let properties: serde_json::Value = serde_json::from_str(&to_json(config.properties.as_ref())).unwrap_or_default();
-            for (key, value) in properties.as_object().into_iter().flatten() {
+            for (key, value) in &to_map(config.properties.as_ref()) {
                 match (policy.as_str(), key.as_str()) {
                     (EXPIRES_SOON, EXPIRES_WITHIN_DAYS) => overrides.push(format!("{EXPIRES_WITHIN_DAYS}={}", value.as_str().map_or_else(|| value.to_string(), str::to_string))),
                     _ => return Err(Status::invalid_argument(format!("policy {policy} takes no property {key:?}; only {EXPIRES_SOON} takes {EXPIRES_WITHIN_DAYS}"))),
@@ -188,7 +187,7 @@ impl proto::analyzer_server::Analyzer for Analyzer {
         // The component validates the whole configuration (unknown policies,
         // levels, the window's range) by judging nothing with it.
         let settings = p::Settings { now: None, policy_file: None, overrides: overrides.clone(), kind: None };
-        self.host.call(Self::no_network(), move |s| s.policy_analyze(&[], &settings)).await.map_err(|s| Status::invalid_argument(format!("policy configuration: {}", s.message())))?;
+        self.host.call(Egress::none(), move |s| s.policy_analyze(&[], &settings)).await.map_err(|s| Status::invalid_argument(format!("policy configuration: {}", s.message())))?;
         eprintln!("Configure: {}", overrides.join(", "));
         *self.overrides.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = overrides;
         Ok(Response::new(()))

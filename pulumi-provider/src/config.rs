@@ -82,7 +82,7 @@ pub fn parse(bag: &Map<String, Value>) -> Result<ProviderConfig, Vec<Failure>> {
                     *slot = Some(s.to_string());
                 }
                 Some(_) => fail("must not be empty".into()),
-                None => fail(format!("must be a string, found {}", kind(value))),
+                None => fail(format!("must be a string, found {}", crate::structs::kind_name(value))),
             },
             "requestsPerSecond" | "requestTimeoutMs" => match positive(value) {
                 Some(n) if key == "requestsPerSecond" => config.requests_per_second = Some(n),
@@ -152,17 +152,6 @@ fn positive(v: &Value) -> Option<u32> {
         _ => return None,
     };
     u32::try_from(n).ok().filter(|n| *n > 0)
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn shown(v: &Value) -> String {

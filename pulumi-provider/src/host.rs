@@ -28,6 +28,14 @@ pub struct Egress {
     pub limiter: Option<Arc<RateLimiter>>,
 }
 
+impl Egress {
+    /// For calls that make no request (check, diff, previews, policy):
+    /// nothing may leave.
+    pub fn none() -> Egress {
+        Egress { origin: String::new(), limiter: None }
+    }
+}
+
 impl Host {
     /// Compiles the embedded component, through wasmtime's on-disk cache when
     /// `cached` (so a later start deserialises instead of compiling). Without

@@ -7,7 +7,7 @@
 use crate::config::{self, ProviderConfig};
 use crate::host::{Egress, Host};
 use crate::proto::{self, list_response, resource_provider_server::ResourceProvider, DiffChanges, Empty, PropertyDiffKind};
-use crate::structs::{from_json, to_json};
+use crate::structs::{from_json, to_json, to_map};
 use component_host::{origin_of, pulumi_wit as p, wit, RateLimiter};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -28,18 +28,21 @@ struct Configured {
     egress: Egress,
 }
 
+/// Where `Configure` looks up the CLI's environment variables.
+pub type Env = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// The provider: the component, its configuration, and the shutdown switch.
 pub struct Provider {
     host: Arc<Host>,
     configured: RwLock<Option<Arc<Configured>>>,
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: Env,
     shutdown: watch::Sender<bool>,
 }
 
 impl Provider {
     /// A provider over `host`, reading credentials from `env` at `Configure`;
     /// `Cancel` sets `shutdown`.
-    pub fn new(host: Arc<Host>, env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>, shutdown: watch::Sender<bool>) -> Provider {
+    pub fn new(host: Arc<Host>, env: Env, shutdown: watch::Sender<bool>) -> Provider {
         Provider { host, configured: RwLock::new(None), env, shutdown }
     }
 
@@ -67,14 +70,10 @@ impl Provider {
                 requests_per_second: None,
                 request_timeout_ms: None,
             };
-            (conn, Egress { origin: origin_of(config::DEFAULT_BASE_URL), limiter: None })
+            (conn, Egress::none())
         })
     }
 
-    /// Egress for calls that make no request at all (check, diff).
-    fn no_egress() -> Egress {
-        Egress { origin: origin_of(config::DEFAULT_BASE_URL), limiter: None }
-    }
 }
 
 type Rpc<T> = Result<Response<T>, Status>;
@@ -121,9 +120,7 @@ fn kind(k: wit::PropertyDiffKind) -> PropertyDiffKind {
 /// A config bag as JSON (the `variables` map of older engines holds strings).
 fn config_bag(args: Option<&prost_types::Struct>, variables: &std::collections::HashMap<String, String>) -> Map<String, Value> {
     let mut bag: Map<String, Value> = variables.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    if let Some(Value::Object(args)) = serde_json::from_str::<Value>(&to_json(args)).ok() {
-        bag.extend(args);
-    }
+    bag.extend(to_map(args));
     bag
 }
 
@@ -221,7 +218,7 @@ impl ResourceProvider for Provider {
         let urn = req.urn.clone();
         let wit_req = p::CheckRequest { urn: req.urn, olds: to_json(req.olds.as_ref()), news: to_json(req.news.as_ref()) };
         let result = async {
-            let r = self.host.call(Self::no_egress(), move |s| s.pulumi_check(&wit_req)).await?;
+            let r = self.host.call(Egress::none(), move |s| s.pulumi_check(&wit_req)).await?;
             let inputs = match r.inputs {
                 Some(text) => Some(bag(&text)?),
                 None => None,
@@ -236,7 +233,7 @@ impl ResourceProvider for Provider {
         let req = request.into_inner();
         let urn = req.urn.clone();
         let wit_req = p::DiffRequest { urn: req.urn, id: req.id, olds: to_json(req.olds.as_ref()), news: to_json(req.news.as_ref()), ignore_changes: req.ignore_changes };
-        let result = self.host.call(Self::no_egress(), move |s| s.pulumi_diff(&wit_req)).await.map(|d| {
+        let result = self.host.call(Egress::none(), move |s| s.pulumi_diff(&wit_req)).await.map(|d| {
             let changes = match d.changes {
                 p::DiffChanges::Unknown => DiffChanges::DiffUnknown,
                 p::DiffChanges::None => DiffChanges::DiffNone,

@@ -9,7 +9,12 @@ use serde_json::{Map, Number, Value as Json};
 
 /// A Struct as JSON text (an absent Struct is `{}`).
 pub fn to_json(bag: Option<&Struct>) -> String {
-    bag.map_or_else(|| "{}".to_string(), |s| Json::Object(object(s)).to_string())
+    Json::Object(to_map(bag)).to_string()
+}
+
+/// A Struct as a JSON object, for the host's own reading (an absent Struct is empty).
+pub fn to_map(bag: Option<&Struct>) -> Map<String, Json> {
+    bag.map(object).unwrap_or_default()
 }
 
 fn object(s: &Struct) -> Map<String, Json> {
@@ -64,7 +69,8 @@ fn to_value(v: &Json) -> Value {
     Value { kind: Some(kind) }
 }
 
-fn kind_name(v: &Json) -> &'static str {
+/// What a JSON value is, for messages.
+pub fn kind_name(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",

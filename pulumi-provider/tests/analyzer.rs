@@ -211,7 +211,7 @@ fn analyze_stack_matches_the_cli_scan_of_the_same_stack() {
     let settings = component_host::policy_wit::Settings { now: None, policy_file: None, overrides: vec![], kind: None };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let report = runtime
-        .block_on(std::sync::Arc::new(host).call(pulumi_provider::host::Egress { origin: String::new(), limiter: None }, move |s| s.policy_scan(&files, &settings, component_host::policy_wit::ReportFormat::Text)))
+        .block_on(std::sync::Arc::new(host).call(pulumi_provider::host::Egress::none(), move |s| s.policy_scan(&files, &settings, component_host::policy_wit::ReportFormat::Text)))
         .unwrap();
     let mut from_cli: Vec<(String, String, String)> = report.findings.into_iter().map(|f| (f.rule_id, f.address, f.message)).collect();
     let mut from_engine: Vec<(String, String, String)> = diagnostics
