@@ -63,8 +63,8 @@ impl LockHolder {
 pub struct HeldLock {
     /// The lock file.
     pub path: PathBuf,
-    /// Its holder; `None` when the file is empty (its holder is writing it
-    /// this instant) or damaged.
+    /// Its holder; `None` when the file is damaged (or, on a file system
+    /// without hard links, its holder is writing it this instant).
     pub holder: Option<LockHolder>,
     /// The file's modification time: the age of a lock whose holder cannot be read.
     pub modified: Option<DateTime<Utc>>,
@@ -130,21 +130,6 @@ pub fn held(state: &Path) -> Result<Option<HeldLock>, Error> {
     Ok(Some(HeldLock { path, holder, modified }))
 }
 
-/// [`held`], but a lock file still empty — its holder created it an instant
-/// ago and is writing its name — is read again a few times (at most about
-/// 100 ms: this waits for the holder's name, never for the lock).
-fn held_once_written(state: &Path) -> Result<Option<HeldLock>, Error> {
-    for _ in 0..20 {
-        match held(state)? {
-            Some(lock) if lock.holder.is_none() && std::fs::metadata(&lock.path).is_ok_and(|m| m.len() == 0) => {
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            other => return Ok(other),
-        }
-    }
-    held(state)
-}
-
 /// The refusal a second run gets: whose lock it is, how old, and what to do.
 pub fn locked_error(state: &Path, lock: &HeldLock, now: DateTime<Utc>) -> Error {
     Error::Locked(format!(
@@ -169,35 +154,45 @@ pub struct StateLock {
 impl StateLock {
     /// Takes the lock of `state` for `holder`, or fails at once — without
     /// waiting — with [`Error::Locked`] naming the run that holds it.
+    ///
+    /// The holder's name is written to a file of this run's own first and
+    /// then hard-linked into place: a link is made whole or not at all, so a
+    /// second run never finds a lock that exists but is still empty (a lock
+    /// made with create-new and then written is empty for as long as its
+    /// maker is descheduled, and on a loaded machine that is long enough for
+    /// a second run to read it). Where the file system has no hard links the
+    /// lock is made with create-new and written after.
     pub fn acquire(state: &Path, holder: &LockHolder, now: DateTime<Utc>) -> Result<StateLock, Error> {
         let path = lock_path(state);
-        let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(match held_once_written(state)? {
-                    Some(lock) => locked_error(state, &lock, now),
-                    // Released between our attempt and the read: a run just ended.
-                    None => Error::Locked(format!(
-                        "{} was locked by another run that ended a moment ago; nothing was done: run this command again",
-                        state.display()
-                    )),
-                });
-            }
-            Err(e) => {
-                return Err(Error::invalid(
-                    "state",
-                    format!("cannot create the state lock {}: {e} (with `wasmtime run`, preopen the state's directory with --dir)", path.display()),
-                ))
-            }
-        };
-        // From here the file is ours: the guard removes it whatever happens next.
-        let lock = StateLock { path, run_id: holder.run_id.clone(), released: false };
         let mut text = serde_json::to_string_pretty(holder).map_err(|e| Error::Internal(format!("cannot encode the lock holder: {e}")))?;
         text.push('\n');
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.flush())
-            .map_err(|e| Error::invalid("state", format!("cannot write the state lock {}: {e}", lock.path.display())))?;
-        Ok(lock)
+        let cannot = |what: &str, e: std::io::Error| {
+            Error::invalid(
+                "state",
+                format!("cannot {what} the state lock {}: {e} (with `wasmtime run`, preopen the state's directory with --dir)", path.display()),
+            )
+        };
+        let draft = draft_path(&path, &holder.run_id);
+        std::fs::write(&draft, &text).map_err(|e| cannot("write", e))?;
+        let linked = std::fs::hard_link(&draft, &path);
+        let _ = std::fs::remove_file(&draft);
+        let taken = match linked {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => create_and_write(&path, &text),
+        };
+        match taken {
+            Ok(()) => Ok(StateLock { path, run_id: holder.run_id.clone(), released: false }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(match held(state)? {
+                Some(lock) => locked_error(state, &lock, now),
+                // Released between our attempt and the read: a run just ended.
+                None => Error::Locked(format!(
+                    "{} was locked by another run that ended a moment ago; nothing was done: run this command again",
+                    state.display()
+                )),
+            }),
+            Err(e) => Err(cannot("create", e)),
+        }
     }
 
     /// The lock file.
@@ -220,6 +215,23 @@ impl Drop for StateLock {
             let _ = remove_if_ours(&self.path, &self.run_id);
         }
     }
+}
+
+/// Where a run writes its lock before linking it into place: beside the
+/// lock, named after the run so that two runs never share one.
+fn draft_path(lock: &Path, run_id: &str) -> PathBuf {
+    let mut s = lock.as_os_str().to_owned();
+    s.push(format!(".{run_id}.tmp"));
+    PathBuf::from(s)
+}
+
+/// The lock made the way a file system without hard links allows: created
+/// exclusively, then written (removed again if the write fails).
+fn create_and_write(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(text.as_bytes()).and_then(|()| file.flush()).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// Removes the lock file unless another run holds it now (ours was forced
@@ -360,6 +372,53 @@ mod tests {
         std::fs::write(lock_path(&state), "{\"verb\": \"up\", \"sta").unwrap();
         let text = StateLock::acquire(&state, &holder("up", "run-a"), now()).unwrap_err().to_string();
         assert!(text.contains("details cannot be read") && text.contains("written at ") && text.contains("--force-unlock"), "{text}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn taking_or_being_refused_a_lock_leaves_no_draft_behind() {
+        let (dir, state) = scratch("drafts");
+        let first = StateLock::acquire(&state, &holder("up", "run-a"), now()).unwrap();
+        StateLock::acquire(&state, &holder("up", "run-b"), now()).unwrap_err();
+        let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["s.json.lock"]);
+        first.release().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_refused_run_always_finds_the_holder_named_never_an_empty_lock() {
+        let (dir, state) = scratch("contended");
+        let refusals = std::thread::scope(|s| {
+            let contender = |run: &'static str| {
+                let state = &state;
+                move || {
+                    let mut refusals = Vec::new();
+                    for _ in 0..400 {
+                        match StateLock::acquire(state, &holder("up", run), now()) {
+                            Ok(lock) => lock.release().unwrap(),
+                            Err(e) => refusals.push(e.to_string()),
+                        }
+                    }
+                    refusals
+                }
+            };
+            let (a, b) = (s.spawn(contender("run-a")), s.spawn(contender("run-b")));
+            [a.join().unwrap(), b.join().unwrap()].concat()
+        });
+        for text in &refusals {
+            assert!(text.contains("`up` started at") || text.contains("ended a moment ago"), "{text}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn without_hard_links_the_lock_is_created_exclusively_and_written_whole() {
+        let (dir, state) = scratch("no-links");
+        let path = lock_path(&state);
+        create_and_write(&path, "held by a\n").unwrap();
+        assert_eq!(create_and_write(&path, "held by b\n").unwrap_err().kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "held by a\n");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
