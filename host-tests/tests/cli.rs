@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::TimeDelta;
-use cloudflare_emulator::{Fault, FaultKind, Scope};
+use cloudflare_emulator::{Fault, FaultKind, Gate, Scope};
 use common::cli::{Cli, SEED};
 use common::*;
 use host_tests::command::Outcome;
@@ -495,32 +495,34 @@ fn a_read_of_the_wrong_shape_is_an_api_error_with_its_ray_id() {
 const LOCK: &str = "access-tokens.state.json.lock";
 
 /// Two account tokens, the second named after the first's client id: two
-/// creates one after the other, so with the emulator's latency an `up` holds
-/// its lock for at least two round trips.
+/// creates one after the other.
 fn chained() -> String {
     format!(
         "resources:\n  first:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: first\n  second:\n    type: cloudflare:AccessServiceToken\n    properties:\n      accountId: {ACCOUNT}\n      name: ${{first.clientId}}-peer\n"
     )
 }
 
+/// How long a test waits for a run to reach a point it must reach.
+const REACHES: std::time::Duration = std::time::Duration::from_secs(120);
+
 #[test]
-fn two_ups_started_together_one_proceeds_and_the_other_is_refused_by_the_lock() {
+fn a_second_up_while_the_first_is_inside_its_create_is_refused_by_the_lock() {
     let mut cli = Cli::new(&chained());
     cli.extra_env.push(("HOSTNAME".into(), "build-7".into()));
-    cli.emu.set_latency(std::time::Duration::from_millis(300));
-    let start = std::sync::Barrier::new(2);
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let run = || {
-            start.wait();
-            cli.run_with(&["up", "--yes"], cli.env(), "")
-        };
-        let (a, b) = (s.spawn(run), s.spawn(run));
-        vec![a.join().unwrap(), b.join().unwrap()]
+    // The first run's first create is made at Cloudflare and its answer held
+    // until the second run has been refused: the first holds the lock all along.
+    let gate = Gate::new();
+    cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldUntilOpened(gate.clone())).method("POST").times(1));
+    let (first, refused) = std::thread::scope(|s| {
+        let first = s.spawn(|| cli.run_with(&["up", "--yes"], cli.env(), ""));
+        let inside = gate.wait_held(1, REACHES);
+        let refused = cli.run_with(&["up", "--yes"], cli.env(), "");
+        gate.open();
+        assert!(inside, "the first run reached its create");
+        (first.join().unwrap(), refused)
     });
-    let mut statuses: Vec<i32> = outcomes.iter().map(|o| o.status).collect();
-    statuses.sort();
-    assert_eq!(statuses, [0, 1], "exactly one run proceeds:\n{outcomes:#?}");
-    let refused = outcomes.iter().find(|o| o.status == 1).unwrap();
+    assert_eq!(first.status, 0, "the first run proceeds: {first:#?}");
+    assert_eq!(refused.status, 1, "the second is refused: {refused:#?}");
     let expected = format!("error: state locked: access-tokens.state.json is locked by another run: `up` started at {START} (0 s ago) on host build-7, process unknown, run ");
     assert!(refused.stderr.contains(&expected), "{}", refused.stderr);
     assert!(refused.stderr.contains("nothing was done") && refused.stderr.contains("--force-unlock"), "{}", refused.stderr);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use cloudflare_emulator::{Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
+use cloudflare_emulator::{Emulator, EmulatorConfig, Fault, FaultKind, Gate, DEFAULT_API_TOKEN};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -109,15 +109,15 @@ fn policy_and_a_precompiled_component_through_the_real_wasmtime_cli() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Issue 12: two `wasmtime run … up --yes` started together in one directory.
-/// The state lock lets exactly one through; the other exits 1 at once,
-/// naming the holder. Precompiled once, so both processes start within
-/// milliseconds of each other; the emulator's latency keeps the winner
-/// inside its two creates (one after the other) while the loser starts.
+/// Issue 12: a second `wasmtime run … up --yes` in one directory while the
+/// first is inside its create (made at Cloudflare, its answer held by the
+/// emulator until the second has ended): the state lock refuses the second
+/// at once, naming the holder, and the first goes on.
 #[test]
-fn two_ups_at_once_through_the_real_wasmtime_cli_one_is_refused_by_the_state_lock() {
+fn a_second_up_through_the_real_wasmtime_cli_is_refused_by_the_state_lock() {
     let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    emu.set_latency(std::time::Duration::from_millis(500));
+    let gate = Gate::new();
+    emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldUntilOpened(gate.clone())).method("POST").times(1));
     let dir = std::env::temp_dir().join(format!("wasmtime-cli-lock-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -144,12 +144,15 @@ fn two_ups_at_once_through_the_real_wasmtime_cli_one_is_refused_by_the_state_loc
             .spawn()
             .unwrap()
     };
-    let (a, b) = (spawn(), spawn());
-    let outputs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let first = spawn();
+    let inside = gate.wait_held(1, std::time::Duration::from_secs(120));
+    let second = spawn().wait_with_output().unwrap();
+    gate.open();
+    let outputs = [first.wait_with_output().unwrap(), second];
+    assert!(inside, "the first run reached its create");
     let text = |o: &Output| format!("{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    let mut codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
-    codes.sort();
-    assert_eq!(codes, [Some(0), Some(1)], "exactly one run proceeds:\n{}\n---\n{}", text(&outputs[0]), text(&outputs[1]));
+    let codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    assert_eq!(codes, [Some(0), Some(1)], "the first run proceeds, the second is refused:\n{}\n---\n{}", text(&outputs[0]), text(&outputs[1]));
     let refused = outputs.iter().find(|o| o.status.code() == Some(1)).unwrap();
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("error: state locked: access-tokens.state.json is locked by another run: `up` started at "), "{stderr}");

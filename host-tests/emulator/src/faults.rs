@@ -2,7 +2,7 @@
 //! network sometimes do (5xx HTML pages, rate limiting, slow answers, dropped
 //! connections), so retry and error paths of a client can be tested.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// A scripted misbehaviour for the requests that match it.
@@ -76,9 +76,67 @@ pub enum FaultKind {
     /// Handle the request, then hold the answer this long before sending it:
     /// a window in which a test can kill the client after the change was made.
     HoldAfterHandling(Duration),
+    /// Handle the request, then hold the answer until the test opens the
+    /// gate: a client kept inside a call for exactly as long as a test needs
+    /// (another run started and refused meanwhile), with no timing to guess.
+    HoldUntilOpened(Gate),
     /// Handle the request, then send only the first half of the JSON body.
     TruncateBody,
 }
+
+/// Where [`FaultKind::HoldUntilOpened`] holds answers; clones share one gate.
+#[derive(Clone, Debug)]
+pub struct Gate(Arc<GateInner>);
+
+#[derive(Debug)]
+struct GateInner {
+    open: tokio::sync::watch::Sender<bool>,
+    held: Mutex<usize>,
+    arrived: Condvar,
+}
+
+impl Gate {
+    /// A closed gate.
+    pub fn new() -> Gate {
+        Gate(Arc::new(GateInner { open: tokio::sync::watch::Sender::new(false), held: Mutex::new(0), arrived: Condvar::new() }))
+    }
+
+    /// Lets every answer held at the gate go, and every later one pass.
+    pub fn open(&self) {
+        self.0.open.send_replace(true);
+    }
+
+    /// Blocks until `n` requests have been handled and held here, or until
+    /// `timeout` has passed; returns whether they were.
+    pub fn wait_held(&self, n: usize, timeout: Duration) -> bool {
+        let held = self.0.held.lock().unwrap_or_else(|e| e.into_inner());
+        let (held, _) = self.0.arrived.wait_timeout_while(held, timeout, |held| *held < n).unwrap_or_else(|e| e.into_inner());
+        *held >= n
+    }
+
+    /// Holds the caller (a handled request) until the gate opens.
+    pub(crate) async fn hold(&self) {
+        let mut opened = self.0.open.subscribe();
+        *self.0.held.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.arrived.notify_all();
+        let _ = opened.wait_for(|open| *open).await;
+    }
+}
+
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate::new()
+    }
+}
+
+/// Gates are equal when they are the same gate.
+impl PartialEq for Gate {
+    fn eq(&self, other: &Gate) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Gate {}
 
 /// The list of active faults, first match wins.
 #[derive(Default)]

@@ -32,7 +32,7 @@ mod store;
 
 pub use auth::Credentials;
 pub use clock::Clock;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, Gate};
 pub use log::{AuthUsed, LoggedRequest};
 pub use routes::PREFIX;
 pub use store::{Scope, StoredToken};

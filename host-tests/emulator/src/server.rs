@@ -252,6 +252,12 @@ async fn handle_logged(
             tokio::time::sleep(d).await;
             reply
         }
+        Some(FaultKind::HoldUntilOpened(gate)) => {
+            let reply = process(&shared, &method, &path, &parts.headers, &query, &bytes);
+            shared.log.set_status(index, reply.status);
+            gate.hold().await;
+            reply
+        }
         Some(FaultKind::TruncateBody) => {
             let mut reply = process(&shared, &method, &path, &parts.headers, &query, &bytes);
             let half = reply.body.len() / 2;
