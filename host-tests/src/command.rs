@@ -81,9 +81,16 @@ impl CommandHarness {
 
     /// Runs the command, and kills it (a trap at its next instruction, like
     /// `kill -9`: no cleanup, no state saved) as soon as `kill_when` returns
-    /// true, checked every millisecond from another thread. Returns `None`
-    /// when it was killed, or the outcome if it finished first.
-    pub fn run_until_killed(&self, inv: &Invocation, kill_when: impl Fn() -> bool + Send + 'static) -> wasmtime::Result<Option<Outcome>> {
+    /// true, checked every millisecond from another thread; `after_kill` runs
+    /// once the kill is ordered (a test holding the run inside a call with an
+    /// emulator gate opens it there, so the run wakes only to be killed).
+    /// Returns `None` when it was killed, or the outcome if it finished first.
+    pub fn run_until_killed(
+        &self,
+        inv: &Invocation,
+        kill_when: impl Fn() -> bool + Send + 'static,
+        after_kill: impl FnOnce() + Send + 'static,
+    ) -> wasmtime::Result<Option<Outcome>> {
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let watcher = {
             let (engine, done) = (self.engine.clone(), done.clone());
@@ -91,6 +98,7 @@ impl CommandHarness {
                 while !done.load(std::sync::atomic::Ordering::SeqCst) {
                     if kill_when() {
                         engine.increment_epoch();
+                        after_kill();
                         return;
                     }
                     std::thread::sleep(std::time::Duration::from_millis(1));

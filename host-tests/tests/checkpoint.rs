@@ -5,12 +5,11 @@
 
 mod common;
 
-use cloudflare_emulator::{Fault, FaultKind};
+use cloudflare_emulator::{Fault, FaultKind, Gate};
 use common::cli::{command, Cli};
 use common::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 const TOKENS: usize = 8;
 const HELD: usize = 3;
@@ -34,13 +33,14 @@ fn a_run_killed_mid_batch_keeps_every_secret_that_arrived() {
     let mut cli = Cli::new(&program());
     cli.extra_env.push(("CLOUDFLARE_CONCURRENCY".into(), TOKENS.to_string()));
     cli.extra_env.push(("CLOUDFLARE_REQUESTS_PER_SECOND".into(), "1000".into()));
-    // Three creates are made at once but their answers are held; the
-    // other five answer straight away.
-    cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldAfterHandling(Duration::from_secs(3))).method("POST").times(HELD));
+    // Three creates are made at once but their answers are held until the
+    // kill; the other five answer straight away.
+    let gate = Gate::new();
+    cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldUntilOpened(gate.clone())).method("POST").times(HELD));
     let dir = cli.dir.clone();
     let answered = TOKENS - HELD;
     let early_saved = move || saved(&dir).and_then(|s| s["resources"].as_array().map(Vec::len)).is_some_and(|n| n >= answered);
-    let killed = command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), early_saved).unwrap();
+    let killed = command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), early_saved, move || gate.open()).unwrap();
     assert!(killed.is_none(), "the run was killed before it finished (the state showed the early tokens while the others were held)");
 
     let state = cli.state();

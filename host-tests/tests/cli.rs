@@ -552,10 +552,10 @@ fn a_second_up_while_the_first_is_inside_its_create_is_refused_by_the_lock() {
 fn kill_an_up_after_its_create(cli: &Cli) {
     static ONE_KILL_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = ONE_KILL_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldAfterHandling(std::time::Duration::from_millis(300))).method("POST").times(1));
-    let log = cli.emu.request_log();
-    let created = move || log.requests().iter().any(|r| r.method == "POST" && r.status != 0);
-    let killed = common::cli::command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), created).unwrap();
+    let gate = Gate::new();
+    cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldUntilOpened(gate.clone())).method("POST").times(1));
+    let (created, open) = (gate.clone(), gate);
+    let killed = common::cli::command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), move || created.held() == 1, move || open.open()).unwrap();
     assert!(killed.is_none(), "the run was killed: {killed:?}");
     assert!(cli.dir.join(LOCK).exists(), "a killed run leaves its lock");
     assert_eq!(cli.state()["pending"][0]["kind"], "create");

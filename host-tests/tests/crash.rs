@@ -7,11 +7,10 @@
 mod common;
 
 use chrono::TimeDelta;
-use cloudflare_emulator::{Fault, FaultKind, Scope};
+use cloudflare_emulator::{Fault, FaultKind, Gate, Scope};
 use common::cli::{command, Cli};
 use common::*;
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 fn program(b_name: &str, d_scope: &str, with_a: bool) -> String {
     let resource = |name: &str, scope: &str, extra: &str| {
@@ -70,11 +69,11 @@ fn a_run_killed_after_each_mutating_call_is_finished_by_the_next_run() {
             3 => format!("/zones/{ZONE}/access/service_tokens"),
             _ => d.clone(),
         };
-        cli.emu.inject_fault(Fault::new(&fragment, FaultKind::HoldAfterHandling(Duration::from_millis(300))).method(method).times(1));
-        let log = cli.emu.request_log();
-        let (m, f) = (method.to_string(), fragment.clone());
-        let done_at_cloudflare = move || log.requests().iter().any(|r| r.method == m && r.path.contains(&f) && r.status != 0);
-        let killed = command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), done_at_cloudflare).unwrap();
+        // The call is made at Cloudflare and its answer held until the kill.
+        let gate = Gate::new();
+        cli.emu.inject_fault(Fault::new(&fragment, FaultKind::HoldUntilOpened(gate.clone())).method(method).times(1));
+        let (done_at_cloudflare, open) = (gate.clone(), gate);
+        let killed = command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), move || done_at_cloudflare.held() == 1, move || open.open()).unwrap();
         assert!(killed.is_none(), "step {k} ({what}): the run was killed");
         let state = cli.state();
         assert!(state["pending"].as_array().is_some_and(|p| !p.is_empty()), "step {k} ({what}): the killed run left its call pending: {state}");

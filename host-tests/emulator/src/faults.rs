@@ -114,6 +114,11 @@ impl Gate {
         *held >= n
     }
 
+    /// How many requests have been held here so far.
+    pub fn held(&self) -> usize {
+        *self.0.held.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Holds the caller (a handled request) until the gate opens.
     pub(crate) async fn hold(&self) {
         let mut opened = self.0.open.subscribe();
