@@ -163,6 +163,17 @@ impl StateLock {
     /// a second run to read it). Where the file system has no hard links the
     /// lock is made with create-new and written after.
     pub fn acquire(state: &Path, holder: &LockHolder, now: DateTime<Utc>) -> Result<StateLock, Error> {
+        Self::acquire_linking_with(state, holder, now, |draft, lock| std::fs::hard_link(draft, lock))
+    }
+
+    /// [`StateLock::acquire`] with the hard link made by `link`: tests stand
+    /// in a file system that has none, or a lock taken in between.
+    fn acquire_linking_with(
+        state: &Path,
+        holder: &LockHolder,
+        now: DateTime<Utc>,
+        link: impl FnOnce(&Path, &Path) -> std::io::Result<()>,
+    ) -> Result<StateLock, Error> {
         let path = lock_path(state);
         let mut text = serde_json::to_string_pretty(holder).map_err(|e| Error::Internal(format!("cannot encode the lock holder: {e}")))?;
         text.push('\n');
@@ -174,7 +185,7 @@ impl StateLock {
         };
         let draft = draft_path(&path, &holder.run_id);
         std::fs::write(&draft, &text).map_err(|e| cannot("write", e))?;
-        let linked = std::fs::hard_link(&draft, &path);
+        let linked = link(&draft, &path);
         let _ = std::fs::remove_file(&draft);
         let taken = match linked {
             Ok(()) => Ok(()),
@@ -409,6 +420,30 @@ mod tests {
         for text in &refusals {
             assert!(text.contains("`up` started at") || text.contains("ended a moment ago"), "{text}");
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn without_hard_links_the_lock_is_still_taken_and_names_its_holder() {
+        let (dir, state) = scratch("linkless");
+        let no_links = |_: &Path, _: &Path| Err(std::io::ErrorKind::Unsupported.into());
+        let lock = StateLock::acquire_linking_with(&state, &holder("up", "run-a"), now(), no_links).unwrap();
+        assert_eq!(held(&state).unwrap().unwrap().holder.unwrap().run_id, "run-a");
+        let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["s.json.lock"], "no draft left");
+        let err = StateLock::acquire_linking_with(&state, &holder("up", "run-b"), now(), no_links).unwrap_err();
+        assert!(err.to_string().contains("run run-a"), "{err}");
+        lock.release().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_lock_taken_and_released_while_linking_refuses_without_taking_it() {
+        let (dir, state) = scratch("link-lost");
+        let taken_meanwhile = |_: &Path, _: &Path| Err(std::io::ErrorKind::AlreadyExists.into());
+        let err = StateLock::acquire_linking_with(&state, &holder("up", "run-a"), now(), taken_meanwhile).unwrap_err();
+        assert!(matches!(&err, Error::Locked(m) if m.contains("ended a moment ago")), "{err:?}");
+        assert!(held(&state).unwrap().is_none(), "the refused run made no lock of its own");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
