@@ -110,6 +110,12 @@ fn the_seed_token_lives_its_life_over_grpc() {
     let rotated_key = json!({"apiToken": secret("another-token"), "baseUrl": emu.base_url()});
     let new_key = engine.ok("DiffConfig", json!({"urn": provider_urn, "olds": config, "news": rotated_key}));
     assert_eq!((new_key["changes"].as_str(), &new_key["diffs"], &new_key["replaces"]), (Some("DIFF_SOME"), &json!(["apiToken"]), &json!([])), "a new API token updates the provider, it replaces no token");
+    assert_eq!((&new_key["detailedDiff"], &new_key["hasDetailedDiff"]), (&json!({"apiToken": {"kind": "UPDATE", "inputDiff": true}}), &json!(true)));
+    let limited = json!({"apiToken": secret(DEFAULT_API_TOKEN), "baseUrl": emu.base_url(), "requestsPerSecond": 5});
+    let added = engine.ok("DiffConfig", json!({"urn": provider_urn, "olds": config, "news": limited}));
+    assert_eq!(added["detailedDiff"], json!({"requestsPerSecond": {"kind": "ADD", "inputDiff": true}}), "a new setting is an addition");
+    let removed = engine.ok("DiffConfig", json!({"urn": provider_urn, "olds": limited, "news": config}));
+    assert_eq!(removed["detailedDiff"], json!({"requestsPerSecond": {"kind": "DELETE", "inputDiff": true}}), "a dropped setting is a deletion");
     engine.ok("Configure", json!({"args": config, "acceptSecrets": true, "acceptResources": true}));
 
     let inputs = engine.ok("Check", json!({"urn": urn("seed"), "olds": {}, "news": seed_inputs()}))["inputs"].clone();
@@ -157,6 +163,7 @@ fn the_seed_token_lives_its_life_over_grpc() {
     let renamed_inputs = json!({"name": "CI/CD app renamed", "accountId": ACCOUNT, "duration": "8760h", "minDaysForRenewal": 30});
     let rename = engine.ok("Diff", json!({"id": id, "urn": urn("seed"), "olds": renewed, "news": renamed_inputs}));
     assert_eq!((rename["changes"].as_str(), &rename["replaces"]), (Some("DIFF_SOME"), &json!([])));
+    assert_eq!(rename["detailedDiff"]["name"]["kind"], "UPDATE", "{rename}");
     let renamed = engine.ok("Update", json!({"id": id, "urn": urn("seed"), "olds": renewed, "news": renamed_inputs}))["properties"].clone();
     assert_eq!(renamed["name"], "CI/CD app renamed");
     assert_eq!(calls(&emu), [format!("PUT {account_tokens}/{id}")]);
@@ -164,6 +171,7 @@ fn the_seed_token_lives_its_life_over_grpc() {
     let moved_inputs = json!({"name": "CI/CD app renamed", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "duration": "8760h", "minDaysForRenewal": 30});
     let moved = engine.ok("Diff", json!({"id": id, "urn": urn("seed"), "olds": renamed, "news": moved_inputs}));
     assert_eq!(moved["replaces"], json!(["accountId"]), "a new account is a replacement");
+    assert_eq!(moved["detailedDiff"]["accountId"]["kind"], "UPDATE_REPLACE", "{moved}");
     assert_eq!(moved["deleteBeforeReplace"], false);
 
     engine.ok("Delete", json!({"id": id, "urn": urn("seed"), "properties": renamed}));
@@ -200,6 +208,10 @@ fn existing_tokens_are_imported_looked_up_and_listed() {
     assert!(!both["failures"].as_array().unwrap().is_empty(), "both scopes fail: {both}");
     let missing = engine.call("Invoke", json!({"tok": "cloudflare-access-service-token:index:getAccessServiceToken", "args": {"accountId": ACCOUNT, "tokenId": "6f0a3c1e-0000-4000-8000-000000000000"}}));
     assert_eq!(missing.unwrap_err().code, "NOT_FOUND");
+    // Each call leaves one line on stderr: what, on what, and how it ended.
+    let log = plugin.stderr();
+    assert!(log.lines().any(|l| l == "Invoke cloudflare-access-service-token:index:getAccessServiceToken: ok"), "{log}");
+    assert!(log.lines().any(|l| l.starts_with("Invoke cloudflare-access-service-token:index:getAccessServiceToken: NotFound: ")), "{log}");
 
     for n in 0..2 {
         emu.insert_token(Scope::Account(ACCOUNT.into()), &format!("more {n}"), None);
@@ -217,6 +229,14 @@ fn existing_tokens_are_imported_looked_up_and_listed() {
     ids.sort();
     assert_eq!(ids.len(), 3);
     assert!(ids.contains(&format!("accounts/{ACCOUNT}/{}", account_token.id)), "ids are import ids: {ids:?}");
+    // `limit` caps the results in all: a page cut short by it ends the
+    // listing; a page that just fits it still offers the next one.
+    let capped = engine.ok("List", json!({"token": TOKEN_TYPE, "query": {"accountId": ACCOUNT}, "pageSize": 2, "limit": 1}));
+    let capped = capped.as_array().unwrap();
+    assert!(capped.len() == 1 && capped[0]["result"]["id"].is_string(), "one token and no continuation: {capped:?}");
+    let fits = engine.ok("List", json!({"token": TOKEN_TYPE, "query": {"accountId": ACCOUNT}, "pageSize": 2, "limit": 2}));
+    let fits = fits.as_array().unwrap();
+    assert!(fits.len() == 3 && fits[2]["continuation"]["continuationToken"].is_string(), "two tokens and a continuation: {fits:?}");
     let reimported = engine.ok("Read", json!({"id": ids[0], "urn": urn("bulk"), "properties": {}, "inputs": {}}));
     assert!(!reimported["id"].as_str().unwrap().is_empty(), "a listed id imports");
     plugin.assert_no_secret_logged(&[DEFAULT_API_TOKEN, &account_token.client_secret, &zone_token.client_secret]);
