@@ -47,14 +47,14 @@ async fn serve(engine: Option<String>, http: bool, make: impl FnOnce(Arc<Host>, 
     let host = Host::load(std::env::var_os(NO_CACHE_ENV).is_none(), offset, http).map_err(|e| format!("cannot load the component: {e:#}"))?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("cannot listen on loopback: {e}"))?;
     let port = listener.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(watch::signals(stop.clone()));
     let mut stdout = std::io::stdout();
     writeln!(stdout, "{port}").and_then(|()| stdout.flush()).map_err(|e| format!("cannot print the port: {e}"))?;
 
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
     if let Some(engine) = engine.filter(|e| !e.is_empty()) {
         tokio::spawn(watch::engine_gone(engine, Duration::from_secs(1), stop.clone()));
     }
-    tokio::spawn(watch::signals(stop.clone()));
     let routes = make(Arc::new(host), stop);
     let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
     tonic::transport::Server::builder()

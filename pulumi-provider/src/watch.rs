@@ -22,22 +22,29 @@ pub async fn engine_gone(engine: String, period: Duration, stop: watch::Sender<b
     }
 }
 
-/// Sets `stop` on SIGINT or SIGTERM.
-pub async fn signals(stop: watch::Sender<bool>) {
+/// Sets `stop` on SIGINT or SIGTERM. The handlers are installed by this
+/// call, not when the returned future first runs: the engine may signal as
+/// soon as the port is printed, and a signal that arrived before its handler
+/// would kill the plugin mid-call instead of stopping it.
+pub fn signals(stop: watch::Sender<bool>) -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    {
+    let handlers = {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else { return };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (Ok(mut term), Ok(mut int)) = handlers else { return };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
         }
         let _ = stop.send(true);
-    }
-    #[cfg(not(unix))]
-    {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = stop.send(true);
-        }
     }
 }

@@ -224,6 +224,24 @@ fn analyze_stack_matches_the_cli_scan_of_the_same_stack() {
     plugin.assert_no_secret_logged(&[SECRET]);
 }
 
+/// gRPC's default message limit is 4 MiB; a stack with large resources of
+/// other providers (scripts, certificates, rendered templates) passes it, and
+/// the engine sends a whole stack in one `AnalyzeStack`.
+#[test]
+fn a_stack_larger_than_grpcs_default_limit_is_analyzed() {
+    let (_plugin, mut engine) = start("large");
+    let (mut resources, expected) = stack(8);
+    let blob = "x".repeat(1 << 20);
+    for i in 0..6 {
+        let ty = "command:remote:Command";
+        resources.push(json!({"type": ty, "urn": urn_of(ty, &format!("big{i}")), "properties": {"stdout": blob}}));
+    }
+    let request = json!({"resources": resources});
+    assert!(request.to_string().len() > 6 << 20);
+    let diagnostics = engine.ok("AnalyzeStack", request)["diagnostics"].as_array().unwrap().clone();
+    assert_eq!(diagnostics.len(), expected.iter().map(|(_, c)| c).sum::<usize>(), "{diagnostics:?}");
+}
+
 #[test]
 fn the_recorded_stack_is_judged_and_odd_input_does_not_crash() {
     let (plugin, mut engine) = start("recorded");

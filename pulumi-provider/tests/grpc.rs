@@ -335,6 +335,24 @@ fn cancel_lets_the_call_in_flight_finish_then_stops() {
 }
 
 #[test]
+fn sigterm_stops_the_plugin_cleanly() {
+    let mut plugin = Plugin::start(&[]);
+    let sent = std::process::Command::new("kill").args(["-TERM", &plugin.pid().to_string()]).status().expect("run kill");
+    assert!(sent.success());
+    let status = plugin.wait_exit(Duration::from_secs(30)).expect("the plugin stops on SIGTERM");
+    assert!(status.success(), "a clean stop, not death by the signal: {status:?}: {}", plugin.stderr());
+}
+
+#[test]
+fn a_plugin_that_cannot_start_says_why_and_exits_non_zero() {
+    let out = std::process::Command::new(PLUGIN).arg("127.0.0.1:1").env(CLOCK_OFFSET, "soon").output().expect("run the plugin");
+    assert!(!out.status.success(), "{:?}", out.status);
+    assert!(out.stdout.is_empty(), "no port printed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{CLOCK_OFFSET} must be a whole number of seconds, found \"soon\"")), "{stderr}");
+}
+
+#[test]
 fn the_plugin_stops_when_the_engine_goes_away() {
     let mut plugin = Plugin::start(&[]);
     assert!(plugin.wait_exit(Duration::from_millis(1500)).is_none(), "the plugin serves while the engine is there");

@@ -110,6 +110,11 @@ impl Plugin {
         format!("127.0.0.1:{}", self.port)
     }
 
+    /// The plugin's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Everything the plugin wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
