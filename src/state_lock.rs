@@ -7,9 +7,9 @@
 //! lock their state for this; so does every verb here that writes the state.
 //!
 //! `wasmtime run` gives a component no `flock` and no process ids, so the
-//! lock is a file beside the state, `<state>.lock`, created exclusively
-//! (`O_CREAT | O_EXCL`, which WASI preopens support): whoever creates it holds
-//! the lock, and it says who that is — the verb, when it started, the host and
+//! lock is a file beside the state, `<state>.lock`, put in place by a hard
+//! link (which fails if it exists, and which WASI preopens support): whoever
+//! links it holds the lock, and it says who that is — the verb, when it started, the host and
 //! process where known and a random run id — so that a second run can name
 //! the holder and a person can judge whether that run is still alive. The
 //! file is removed when the run ends, on success or failure. A run killed
