@@ -233,21 +233,25 @@ impl StateStore {
     }
 }
 
-/// `<state>.<random>.tmp`: a name no other writer uses, so two writers (a
+/// `<path>.<random>.tmp`: a name no other writer uses, so two writers (a
 /// run and a person's copy, or two runs the lock did not stop) never write
 /// into, or rename away, each other's temporary file.
-fn temporary_path(path: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn temporary_path(path: &Path) -> Result<PathBuf, Error> {
     let mut random = [0u8; 8];
     getrandom::fill(&mut random).map_err(|e| Error::Internal(format!("no source of randomness for a temporary file name: {e}")))?;
-    let mut s = path.as_os_str().to_owned();
-    s.push(format!(".{}.tmp", random.iter().map(|b| format!("{b:02x}")).collect::<String>()));
-    Ok(PathBuf::from(s))
+    Ok(with_suffix(path, &format!(".{}.tmp", random.iter().map(|b| format!("{b:02x}")).collect::<String>())))
 }
 
 /// `<state>.bak`.
 pub fn backup_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".bak")
+}
+
+/// `path` with `suffix` added to its file name (not an extension replaced:
+/// `a.state.json` gives `a.state.json.bak`).
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
-    s.push(".bak");
+    s.push(suffix);
     PathBuf::from(s)
 }
 

@@ -112,9 +112,7 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
 
 /// `<state>.lock`.
 pub fn lock_path(state: &Path) -> PathBuf {
-    let mut s = state.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
+    crate::state::with_suffix(state, ".lock")
 }
 
 /// The lock of `state` as it is on disk now; `None` when nobody holds it.
@@ -155,8 +153,8 @@ impl StateLock {
     /// Takes the lock of `state` for `holder`, or fails at once — without
     /// waiting — with [`Error::Locked`] naming the run that holds it.
     ///
-    /// The holder's name is written to a file of this run's own first and
-    /// then hard-linked into place: a link is made whole or not at all, so a
+    /// The holder's name is written to a file of this run's own first
+    /// (`<state>.lock.<random>.tmp`) and then hard-linked into place: a link is made whole or not at all, so a
     /// second run never finds a lock that exists but is still empty (a lock
     /// made with create-new and then written is empty for as long as its
     /// maker is descheduled, and on a loaded machine that is long enough for
@@ -183,7 +181,8 @@ impl StateLock {
                 format!("cannot {what} the state lock {}: {e} (with `wasmtime run`, preopen the state's directory with --dir)", path.display()),
             )
         };
-        let draft = draft_path(&path, &holder.run_id);
+        // Beside the lock, under a name no other run uses.
+        let draft = crate::state::temporary_path(&path)?;
         std::fs::write(&draft, &text).map_err(|e| cannot("write", e))?;
         let linked = link(&draft, &path);
         let _ = std::fs::remove_file(&draft);
@@ -226,14 +225,6 @@ impl Drop for StateLock {
             let _ = remove_if_ours(&self.path, &self.run_id);
         }
     }
-}
-
-/// Where a run writes its lock before linking it into place: beside the
-/// lock, named after the run so that two runs never share one.
-fn draft_path(lock: &Path, run_id: &str) -> PathBuf {
-    let mut s = lock.as_os_str().to_owned();
-    s.push(format!(".{run_id}.tmp"));
-    PathBuf::from(s)
 }
 
 /// The lock made the way a file system without hard links allows: created
@@ -292,6 +283,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let state = dir.join("s.json");
         (dir, state)
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
     }
 
     fn holder(verb: &str, run: &str) -> LockHolder {
@@ -391,8 +386,7 @@ mod tests {
         let (dir, state) = scratch("drafts");
         let first = StateLock::acquire(&state, &holder("up", "run-a"), now()).unwrap();
         StateLock::acquire(&state, &holder("up", "run-b"), now()).unwrap_err();
-        let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["s.json.lock"]);
+        assert_eq!(files_in(&dir), ["s.json.lock"]);
         first.release().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -429,8 +423,7 @@ mod tests {
         let no_links = |_: &Path, _: &Path| Err(std::io::ErrorKind::Unsupported.into());
         let lock = StateLock::acquire_linking_with(&state, &holder("up", "run-a"), now(), no_links).unwrap();
         assert_eq!(held(&state).unwrap().unwrap().holder.unwrap().run_id, "run-a");
-        let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["s.json.lock"], "no draft left");
+        assert_eq!(files_in(&dir), ["s.json.lock"], "no draft left");
         let err = StateLock::acquire_linking_with(&state, &holder("up", "run-b"), now(), no_links).unwrap_err();
         assert!(err.to_string().contains("run run-a"), "{err}");
         lock.release().unwrap();
