@@ -18,6 +18,9 @@ use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx};
 pub struct CommandHarness {
     engine: Engine,
     pre: CommandPre<HostState>,
+    /// A kill bumps the engine's epoch, which every killable run of this
+    /// engine would notice: killable runs go one at a time.
+    one_kill_at_a_time: Mutex<()>,
 }
 
 /// One invocation.
@@ -71,7 +74,7 @@ impl CommandHarness {
         let component = Component::from_file(&engine, path)?;
         let linker = component_host::link(&engine, &component, http)?;
         let pre = CommandPre::new(linker.instantiate_pre(&component)?)?;
-        Ok(CommandHarness { engine, pre })
+        Ok(CommandHarness { engine, pre, one_kill_at_a_time: Mutex::new(()) })
     }
 
     /// Runs the command once, in a fresh instance.
@@ -85,12 +88,14 @@ impl CommandHarness {
     /// once the kill is ordered (a test holding the run inside a call with an
     /// emulator gate opens it there, so the run wakes only to be killed).
     /// Returns `None` when it was killed, or the outcome if it finished first.
+    /// Killable runs of one harness run one at a time.
     pub fn run_until_killed(
         &self,
         inv: &Invocation,
         kill_when: impl Fn() -> bool + Send + 'static,
         after_kill: impl FnOnce() + Send + 'static,
     ) -> wasmtime::Result<Option<Outcome>> {
+        let _one = self.one_kill_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let watcher = {
             let (engine, done) = (self.engine.clone(), done.clone());

@@ -502,9 +502,6 @@ fn chained() -> String {
     )
 }
 
-/// How long a test waits for a run to reach a point it must reach.
-const REACHES: std::time::Duration = std::time::Duration::from_secs(120);
-
 #[test]
 fn a_second_up_while_the_first_is_inside_its_create_is_refused_by_the_lock() {
     let mut cli = Cli::new(&chained());
@@ -547,15 +544,11 @@ fn a_second_up_while_the_first_is_inside_its_create_is_refused_by_the_lock() {
 
 /// Kills an `up` of `cli`'s program (like `kill -9`) once its first create
 /// took effect at Cloudflare and before the answer was saved: it leaves its
-/// lock and a pending create behind. Kills are serialised: one kill bumps
-/// the shared engine's epoch, which would kill any other killable run.
+/// lock and a pending create behind.
 fn kill_an_up_after_its_create(cli: &Cli) {
-    static ONE_KILL_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = ONE_KILL_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let gate = Gate::new();
     cli.emu.inject_fault(Fault::new("/access/service_tokens", FaultKind::HoldUntilOpened(gate.clone())).method("POST").times(1));
-    let (created, open) = (gate.clone(), gate);
-    let killed = common::cli::command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), move || created.held() == 1, move || open.open()).unwrap();
+    let killed = cli.kill_up_while_held(&gate);
     assert!(killed.is_none(), "the run was killed: {killed:?}");
     assert!(cli.dir.join(LOCK).exists(), "a killed run leaves its lock");
     assert_eq!(cli.state()["pending"][0]["kind"], "create");

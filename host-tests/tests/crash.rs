@@ -8,7 +8,7 @@ mod common;
 
 use chrono::TimeDelta;
 use cloudflare_emulator::{Fault, FaultKind, Gate, Scope};
-use common::cli::{command, Cli};
+use common::cli::Cli;
 use common::*;
 use std::collections::BTreeSet;
 
@@ -72,8 +72,7 @@ fn a_run_killed_after_each_mutating_call_is_finished_by_the_next_run() {
         // The call is made at Cloudflare and its answer held until the kill.
         let gate = Gate::new();
         cli.emu.inject_fault(Fault::new(&fragment, FaultKind::HoldUntilOpened(gate.clone())).method(method).times(1));
-        let (done_at_cloudflare, open) = (gate.clone(), gate);
-        let killed = command().run_until_killed(&cli.invocation(&["up", "--yes"], cli.env(), ""), move || done_at_cloudflare.held() == 1, move || open.open()).unwrap();
+        let killed = cli.kill_up_while_held(&gate);
         assert!(killed.is_none(), "step {k} ({what}): the run was killed");
         let state = cli.state();
         assert!(state["pending"].as_array().is_some_and(|p| !p.is_empty()), "step {k} ({what}): the killed run left its call pending: {state}");

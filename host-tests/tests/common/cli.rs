@@ -2,7 +2,7 @@
 //! scratch directory with its own emulator and clock.
 
 use super::START;
-use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
+use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, Gate, DEFAULT_API_TOKEN};
 use host_tests::command::{CommandHarness, Invocation, Outcome};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -80,6 +80,17 @@ impl Cli {
         let out = self.run_with(args, self.env(), "");
         assert_eq!(out.status, 0, "{args:?} failed:\n{}\n{}", out.stdout, out.stderr);
         out
+    }
+
+    /// Runs `up --yes` and kills it (like `kill -9`) while one of its calls
+    /// is held at `gate`: made at Cloudflare, its answer not yet back. The
+    /// gate opens once the kill is ordered, so the run wakes only to be
+    /// killed. Returns the outcome if the run finished instead.
+    pub fn kill_up_while_held(&self, gate: &Gate) -> Option<Outcome> {
+        let (held, open) = (gate.clone(), gate.clone());
+        command()
+            .run_until_killed(&self.invocation(&["up", "--yes"], self.env(), ""), move || held.held() >= 1, move || open.open())
+            .expect("the command ran or was killed")
     }
 
     pub fn fails(&self, args: &[&str]) -> Outcome {

@@ -16,6 +16,9 @@ pub const ACCOUNT_2: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 pub const ZONE: &str = "0da42c8d2132a9ddaf714f9e7c920711";
 pub const START: &str = "2026-11-28T12:00:00Z";
 
+/// How long a test waits for a run to reach a point it must reach.
+pub const REACHES: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Harness> = OnceLock::new();
     HARNESS.get_or_init(|| Harness::load(&host_tests::component_path()).expect("load the component"))
