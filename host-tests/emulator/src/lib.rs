@@ -119,12 +119,6 @@ impl Emulator {
         self.shared.log.snapshot()
     }
 
-    /// A handle on the request log that other threads can hold (e.g. a
-    /// watcher deciding when to kill a client).
-    pub fn request_log(&self) -> RequestLogView {
-        RequestLogView(self.shared.clone())
-    }
-
     pub fn clear_requests(&self) {
         self.shared.log.clear();
     }
@@ -205,17 +199,6 @@ impl Emulator {
     /// Removes a token behind the client's back; false if it was not there.
     pub fn remove_token(&self, scope: &Scope, id: &str) -> bool {
         self.shared.store().remove(scope, id).is_some()
-    }
-}
-
-/// A shareable view of an emulator's request log.
-#[derive(Clone)]
-pub struct RequestLogView(Arc<server::Shared>);
-
-impl RequestLogView {
-    /// Every request received so far, in arrival order.
-    pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.0.log.snapshot()
     }
 }
 
