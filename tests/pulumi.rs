@@ -185,3 +185,63 @@ fn malformed_bags_are_invalid_input() {
     assert!(pulumi::check(URN, "[1,2]").unwrap_err().to_string().contains("news: expected a JSON object"));
     assert!(pulumi::check(URN, "{").unwrap_err().to_string().contains("invalid JSON"));
 }
+
+/// A resource reference as the engine sends it to a provider that accepts
+/// resources (`MarshalPropertyValue` in pulumi/pulumi's `rpc.go`).
+fn reference(id: Option<&str>) -> Value {
+    let mut r = json!({bag::SECRET_SIG_KEY: bag::RESOURCE_REFERENCE_SIG, "urn": "urn:pulumi:dev::p::cloudflare:index/account:Account::main"});
+    if let Some(id) = id {
+        r["id"] = json!(id);
+    }
+    r
+}
+
+#[test]
+fn a_resource_reference_stands_for_its_id_as_the_engine_reads_it() {
+    let decoded = bag::decode(
+        &json!({"accountId": reference(Some(ACCOUNT)), "zoneId": reference(Some("")), "name": reference(None), "duration": bag::secret(reference(Some("8760h")))}).to_string(),
+        "news",
+    )
+    .unwrap();
+    assert_eq!(decoded.known["accountId"], ACCOUNT, "a known id");
+    assert!(decoded.unknown.contains("zoneId"), "an empty id is one not known yet");
+    assert_eq!(decoded.known["name"], "urn:pulumi:dev::p::cloudflare:index/account:Account::main", "no id (a component): its URN");
+    assert_eq!((&decoded.known["duration"], decoded.secret.contains("duration")), (&json!("8760h"), true), "a secret reference stays secret");
+    let checked = pulumi::check(URN, &json!({"name": "x", "accountId": reference(Some(ACCOUNT))}).to_string()).unwrap();
+    assert!(checked.failures.is_empty(), "{:?}", checked.failures);
+    let not_hex = pulumi::check(URN, &json!({"name": "x", "accountId": reference(Some("acct-1"))}).to_string()).unwrap();
+    assert_eq!(not_hex.failures[0].property, "accountId", "the id it stands for is validated like any account id");
+}
+
+fn read_with(inputs: Value) -> pulumi::ReadResponse {
+    let mut t = Scripted::answering(vec![(200, token_body())]);
+    let c = conn();
+    let read = pulumi::read(&mut Client::new(&c, &mut t), URN, TOKEN_ID, &old_outputs().to_string(), &inputs.to_string()).unwrap();
+    read.expect("the token exists")
+}
+
+#[test]
+fn read_keeps_the_defaults_check_listed_while_they_hold() {
+    let checked = |news: Value| pulumi::check(URN, &news.to_string()).unwrap().inputs.unwrap();
+    // The program set minDaysForRenewal (30): Check lists no default, nor does Read.
+    let stored = checked(json!({"name": "CI/CD app renewed", "accountId": ACCOUNT, "minDaysForRenewal": 30, "duration": "8760h"}));
+    assert_eq!(read_with(stored.clone()).inputs, stored, "no drift: the inputs Check stored");
+    // Left out: Check filled in 0 and listed it; the state says 30, so it no longer holds.
+    let defaulted = checked(json!({"name": "CI/CD app renewed", "accountId": ACCOUNT, "duration": "8760h"}));
+    assert_eq!(defaulted["__defaults"], json!(["minDaysForRenewal"]));
+    assert_eq!(read_with(defaulted).inputs["__defaults"], json!([]), "30 is not the default");
+    // An import (no inputs): none listed, as Check lists none for inputs that name every property.
+    assert_eq!(read_with(json!({})).inputs["__defaults"], json!([]));
+}
+
+#[test]
+fn read_of_a_token_that_is_gone_is_none_in_every_id_form() {
+    let c = conn();
+    let mut t = Scripted::answering(vec![(404, not_found())]);
+    assert_eq!(pulumi::read(&mut Client::new(&c, &mut t), URN, TOKEN_ID, &old_outputs().to_string(), &news().to_string()).unwrap(), None, "refresh");
+    for id in [format!("{ACCOUNT}/{TOKEN_ID}"), format!("accounts/{ACCOUNT}/{TOKEN_ID}"), format!("zones/{ZONE}/{TOKEN_ID}")] {
+        let mut t = Scripted::answering(vec![(404, not_found())]);
+        assert_eq!(pulumi::read(&mut Client::new(&c, &mut t), URN, &id, "", "").unwrap(), None, "import of {id}");
+        assert_eq!(t.sent.len(), 1);
+    }
+}

@@ -150,7 +150,7 @@ fn diff_update_read_and_delete_round_trip_secrets() {
     assert_eq!(updated["expiresAt"], "2028-11-02T12:00:00Z");
 
     // Read keeps the secret and the secret-ness of inputs.
-    let read = w.session.pulumi_read(&w.conn, &p::ReadRequest { urn: URN.into(), id: id.clone(), properties: updated.to_string(), inputs: news.to_string() }).unwrap().unwrap();
+    let read = w.session.pulumi_read(&w.conn, &p::ReadRequest { urn: URN.into(), id: id.clone(), properties: updated.to_string(), inputs: news.to_string() }).unwrap().unwrap().expect("the token exists");
     assert_eq!(read.id, id);
     let props: Value = serde_json::from_str(&read.properties).unwrap();
     assert_eq!(props["clientSecret"], olds["clientSecret"]);
@@ -159,11 +159,11 @@ fn diff_update_read_and_delete_round_trip_secrets() {
     assert_eq!(inputs["name"], json!({SIG_KEY: SIG, "value": "secret name"}));
     assert!(inputs.get("clientSecret").is_none(), "outputs are not inputs");
 
-    // Delete, then Read says gone with an empty id, and Delete again succeeds.
+    // Delete, then Read says gone (no response at all), and Delete again succeeds.
     let del = p::DeleteRequest { urn: URN.into(), id: id.clone(), properties: updated.to_string() };
     w.session.pulumi_delete(&w.conn, &del).unwrap().unwrap();
     let gone = w.session.pulumi_read(&w.conn, &p::ReadRequest { urn: URN.into(), id: id.clone(), properties: updated.to_string(), inputs: news.to_string() }).unwrap().unwrap();
-    assert_eq!(gone.id, "");
+    assert_eq!(gone, None);
     w.session.pulumi_delete(&w.conn, &del).unwrap().unwrap();
     let item = format!("/accounts/{ACCOUNT}/access/service_tokens/{id}");
     assert_eq!(take_calls(&w.emu), [format!("GET {item}"), format!("DELETE {item}"), format!("GET {item}"), format!("DELETE {item}")]);
@@ -178,7 +178,8 @@ fn read_with_an_import_id_adopts_the_token() {
         .session
         .pulumi_read(&w.conn, &p::ReadRequest { urn: URN.into(), id: format!("zones/{ZONE}/{}", token.id), properties: "{}".into(), inputs: "{}".into() })
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .expect("the token exists");
     assert_eq!(r.id, token.id);
     let props: Value = serde_json::from_str(&r.properties).unwrap();
     assert_eq!(props["zoneId"], ZONE);

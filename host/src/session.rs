@@ -210,7 +210,7 @@ impl Session {
     }
 
     /// `pulumi.read`.
-    pub fn pulumi_read(&mut self, conn: &wit::Connection, req: &pulumi_wit::ReadRequest) -> Call<pulumi_wit::ReadResponse> {
+    pub fn pulumi_read(&mut self, conn: &wit::Connection, req: &pulumi_wit::ReadRequest) -> Call<Option<pulumi_wit::ReadResponse>> {
         let f = self.instance.cloudflare_access_service_token_pulumi();
         f.call_read(&mut self.store, conn, req)
     }

@@ -498,10 +498,9 @@ fn import<T: Transport>(
         Ok(conn) => Client::new(conn, &mut *calls.transport),
         Err(e) => return Err(e.clone()),
     };
-    let read = pulumi::read(&mut client, &urn, id, "{}", "{}")?;
-    if read.id.is_empty() {
+    let Some(read) = pulumi::read(&mut client, &urn, id, "{}", "{}")? else {
         return Err(Error::invalid("import", format!("no access service token {id} was found", id = crate::error::quote(&id))));
-    }
+    };
     state.put(StateResource { name: name.into(), ty: res.ty.value.clone(), id: read.id.clone(), external: false, inputs: read.inputs, outputs: read.properties });
     store.save(state)?;
     writeln!(

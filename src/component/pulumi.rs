@@ -46,11 +46,11 @@ impl wit::Guest for Component {
         Ok(wit::CreateResponse { id, properties: properties.to_string() })
     }
 
-    fn read(conn: super::wit::Connection, req: wit::ReadRequest) -> Result<wit::ReadResponse, WitError> {
+    fn read(conn: super::wit::Connection, req: wit::ReadRequest) -> Result<Option<wit::ReadResponse>, WitError> {
         let conn = connection_in(conn);
         let mut transport = super::transport(&conn);
         let r = pulumi::read(&mut Client::new(&conn, &mut transport), &req.urn, &req.id, &req.properties, &req.inputs).map_err(error_out)?;
-        Ok(wit::ReadResponse { id: r.id, properties: r.properties.to_string(), inputs: r.inputs.to_string() })
+        Ok(r.map(|r| wit::ReadResponse { id: r.id, properties: r.properties.to_string(), inputs: r.inputs.to_string() }))
     }
 
     fn update(conn: super::wit::Connection, req: wit::UpdateRequest) -> Result<wit::UpdateResponse, WitError> {

@@ -44,19 +44,19 @@ pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mu
             }
             let live = listed.get(&key).and_then(|m| m.get(&old.id)).cloned();
             match live {
-                None => pulumi::ReadResponse { id: String::new(), properties: json!({}), inputs: json!({}) },
+                None => None,
                 Some(token) => {
                     let secret_inputs = known.secret.iter().filter(|k| *k != "clientSecret").cloned().collect();
                     let properties = bag::outputs(&provider::merge_live(&token_state, token), &secret_inputs);
                     let inputs = json!({"name": properties.get("name").cloned().unwrap_or(Value::Null)});
-                    pulumi::ReadResponse { id: old.id.clone(), properties, inputs }
+                    Some(pulumi::ReadResponse { id: old.id.clone(), properties, inputs })
                 }
             }
         } else {
             let urn = urn(program, &old.ty, &old.name);
             pulumi::read(&mut calls.client()?, &urn, &old.id, &old.outputs.to_string(), &old.inputs.to_string())?
         };
-        if read.id.is_empty() {
+        let Some(read) = read else {
             steps.push(Step {
                 name: old.name.clone(),
                 ty: old.ty.clone(),
@@ -66,7 +66,7 @@ pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mu
             });
             state.remove(&old.name);
             continue;
-        }
+        };
         let mut changes = Vec::new();
         for key in ["name", "expiresAt", "duration", "clientSecretVersion"] {
             let (a, b) = (old.outputs.get(key), read.properties.get(key));

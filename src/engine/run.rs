@@ -172,10 +172,9 @@ impl<T: Transport> Run<'_, T> {
         for (key, expr) in &get.state {
             known.insert(key.value.clone(), env.eval(expr).map_err(program_error)?);
         }
-        let read = pulumi::read(&mut self.calls.client()?, urn, &id, &Value::Object(known).to_string(), "{}")?;
-        if read.id.is_empty() {
+        let Some(read) = pulumi::read(&mut self.calls.client()?, urn, &id, &Value::Object(known).to_string(), "{}")? else {
             return Err(Error::invalid(name, format!("get: no access service token {id:?} was found")));
-        }
+        };
         let step = Step { name: name.to_string(), ty: ty.to_string(), op: Op::Read, reasons: vec![], changes: vec![] };
         if mode == Mode::Apply {
             state.put(StateResource { name: name.into(), ty: ty.into(), id: read.id.clone(), external: true, inputs: read.inputs, outputs: read.properties.clone() });

@@ -1,8 +1,9 @@
 //! Pulumi property bags: the `google.protobuf.Struct` JSON that the resource
 //! provider protocol carries. Decoding unwraps secrets (remembering which
-//! properties were secret), recognises the unknown sentinels of a preview, and
-//! drops the `__defaults` key bridged providers add; encoding writes a token's
-//! outputs the way `pulumi-cloudflare` does, `clientSecret` always wrapped.
+//! properties were secret), recognises the unknown sentinels of a preview,
+//! reads a resource reference as the id it stands for, and drops the
+//! `__defaults` key bridged providers add; encoding writes a token's outputs
+//! the way `pulumi-cloudflare` does, `clientSecret` always wrapped.
 
 use crate::error::Error;
 use crate::model::{Computed, PlannedState, TokenArgs, TokenState};
@@ -29,6 +30,12 @@ pub const UNKNOWNS: [&str; 7] = [
 ];
 /// Properties bridged providers list in `__defaults` when they filled them in.
 pub const DEFAULTS_KEY: &str = "__defaults";
+/// The inputs Check fills in when the program leaves them out, with their
+/// values; Check lists the ones it filled in under [`DEFAULTS_KEY`].
+pub const CHECK_DEFAULTS: [(&str, i64); 1] = [("minDaysForRenewal", 0)];
+/// The signature of a resource reference (`sig.ResourceReference` in the
+/// engine's `sdk/go/common/resource/sig`).
+pub const RESOURCE_REFERENCE_SIG: &str = "5cf8f73096256a8f31e491e813e4eb8e";
 
 /// A decoded bag.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,6 +56,23 @@ pub fn is_unknown(v: &Value) -> bool {
 /// Wraps a value as a Pulumi secret.
 pub fn secret(value: Value) -> Value {
     json!({ SECRET_SIG_KEY: SECRET_SIG, "value": value })
+}
+
+/// What a resource reference stands for here, as the engine itself reads one
+/// for a provider that does not keep resources (`UnmarshalPropertyValue` in
+/// the engine's `sdk/go/common/resource/plugin/rpc.go`): its `id` (an empty
+/// `id` is an id not known yet), or its `urn` when it has no `id` (a
+/// component). Any other value is itself.
+fn dereference(v: Value) -> Value {
+    let Some(o) = v.as_object().filter(|o| o.get(SECRET_SIG_KEY).and_then(Value::as_str) == Some(RESOURCE_REFERENCE_SIG)) else {
+        return v;
+    };
+    match (o.get("id"), o.get("urn")) {
+        (Some(Value::String(id)), _) if id.is_empty() => json!(UNKNOWN_STRING),
+        (Some(id), _) => id.clone(),
+        (None, Some(urn)) => urn.clone(),
+        (None, None) => Value::Null,
+    }
 }
 
 fn unwrap_secret(v: &Value) -> Option<&Value> {
@@ -78,6 +102,7 @@ pub fn decode(text: &str, what: &str) -> Result<Bag, Error> {
             }
             None => value,
         };
+        let value = dereference(value);
         if is_unknown(&value) {
             bag.unknown.insert(key);
         } else {
@@ -85,6 +110,13 @@ pub fn decode(text: &str, what: &str) -> Result<Bag, Error> {
         }
     }
     Ok(bag)
+}
+
+/// The properties a bag's `__defaults` lists (none where it has no such
+/// list, or is no bag at all).
+pub fn defaults_listed(text: &str) -> Vec<String> {
+    let listed = serde_json::from_str::<Value>(text).ok().and_then(|v| v.get(DEFAULTS_KEY).and_then(Value::as_array).cloned());
+    listed.unwrap_or_default().iter().filter_map(Value::as_str).map(str::to_string).collect()
 }
 
 /// The output properties, which a state bag may carry beside the inputs.

@@ -15,7 +15,7 @@ use crate::model::{Outcome, TokenState};
 use crate::properties::INPUT_PROPERTIES;
 use crate::provider::{self, Client};
 use crate::transport::Transport;
-use bag::{Bag, DEFAULTS_KEY};
+use bag::{Bag, CHECK_DEFAULTS, DEFAULTS_KEY};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
@@ -96,9 +96,11 @@ pub fn check(urn: &str, news: &str) -> Result<CheckResponse, Error> {
         .unwrap_or_default();
     inputs.remove(DEFAULTS_KEY);
     let mut defaults = Vec::new();
-    if !inputs.contains_key("minDaysForRenewal") {
-        inputs.insert("minDaysForRenewal".into(), json!(0));
-        defaults.push("minDaysForRenewal");
+    for (key, value) in CHECK_DEFAULTS {
+        if !inputs.contains_key(key) {
+            inputs.insert(key.into(), json!(value));
+            defaults.push(key);
+        }
     }
     inputs.insert(DEFAULTS_KEY.into(), json!(defaults));
     Ok(CheckResponse { inputs: Some(Value::Object(inputs)), failures })
@@ -282,20 +284,28 @@ fn list(set: &std::collections::BTreeSet<String>) -> String {
     set.iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
-/// Read's answer: `id` empty when the token is gone.
+/// Read's answer for a token that exists.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReadResponse {
-    /// The id; empty: gone.
+    /// The id.
     pub id: String,
     /// Outputs.
     pub properties: Value,
-    /// Inputs as they are now (drift shows in the next diff).
+    /// Inputs as they are now (drift shows in the next diff), as Check would
+    /// return them for this token: `__defaults` included.
     pub inputs: Value,
 }
 
-/// Read. With no prior properties (`pulumi import`), `id` may be any of the
-/// three import id forms.
-pub fn read<T: Transport>(client: &mut Client<T>, urn: &str, id: &str, properties: &str, inputs: &str) -> Result<ReadResponse, Error> {
+/// Read: `None` when the token is gone. With no prior properties (`pulumi
+/// import`, `get`), `id` may be any of the three import id forms.
+///
+/// The inputs carry the `__defaults` that Check stored in `inputs`, as long
+/// as those properties still hold their default: the engine compares the
+/// inputs a refresh reads with the ones it had (`RefreshStep.Apply` in
+/// `pkg/resource/deploy/step.go`), and a list that came and went would mark
+/// the resource modified on every refresh. An import (no prior inputs) lists
+/// none, as Check does for inputs that name every property.
+pub fn read<T: Transport>(client: &mut Client<T>, urn: &str, id: &str, properties: &str, inputs: &str) -> Result<Option<ReadResponse>, Error> {
     check_urn(urn)?;
     let old_outputs = bag::decode(properties, "properties")?;
     let old_inputs = bag::decode(inputs, "inputs")?;
@@ -312,18 +322,23 @@ pub fn read<T: Transport>(client: &mut Client<T>, urn: &str, id: &str, propertie
         }
     };
     let Some(state) = live else {
-        return Ok(ReadResponse { id: String::new(), properties: json!({}), inputs: json!({}) });
+        return Ok(None);
     };
     let properties = bag::outputs(&state, &secret);
-    let mut inputs = Map::new();
+    let mut now = Map::new();
     if let Value::Object(all) = &properties {
         for key in INPUT_PROPERTIES {
             if let Some(v) = all.get(key).filter(|v| !v.is_null()) {
-                inputs.insert(key.to_string(), v.clone());
+                now.insert(key.to_string(), v.clone());
             }
         }
     }
-    Ok(ReadResponse { id: state.id.clone(), properties, inputs: Value::Object(inputs) })
+    let defaulted: Vec<String> = bag::defaults_listed(inputs)
+        .into_iter()
+        .filter(|key| CHECK_DEFAULTS.iter().any(|(k, v)| k == key && now.get(*k) == Some(&json!(v))))
+        .collect();
+    now.insert(DEFAULTS_KEY.into(), json!(defaulted));
+    Ok(Some(ReadResponse { id: state.id.clone(), properties, inputs: Value::Object(now) }))
 }
 
 /// Update: new outputs. In preview, no call; what the apply computes is unknown.

@@ -2,8 +2,12 @@
 #![allow(dead_code)]
 
 use access_service_token::model::{TokenArgs, TokenState};
+use access_service_token::requests::ApiRequest;
 use access_service_token::secret::Secret;
+use access_service_token::transport::{RawResponse, Transport, TransportFailure};
 use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
 
 pub const ACCOUNT: &str = "f037e56e89293a057740de681ac9abbe";
 pub const ACCOUNT_2: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -33,3 +37,44 @@ pub fn state(args: TokenArgs, expires_at: &str) -> TokenState {
         expires_at: Some(expires_at.into()),
     }
 }
+
+/// Answers from a script and records every request; a call beyond the
+/// script is a test failure.
+#[derive(Default)]
+pub struct Scripted {
+    pub answers: VecDeque<RawResponse>,
+    pub sent: Vec<ApiRequest>,
+}
+
+impl Transport for Scripted {
+    fn send(&mut self, _: &str, request: &ApiRequest) -> Result<RawResponse, TransportFailure> {
+        self.sent.push(request.clone());
+        Ok(self.answers.pop_front().unwrap_or_else(|| panic!("unexpected call: {} {}", request.method.as_str(), request.path)))
+    }
+
+    fn sleep_ms(&mut self, _: u64) {}
+}
+
+impl Scripted {
+    pub fn answering(bodies: Vec<(u16, Value)>) -> Self {
+        let answers = bodies.into_iter().map(|(status, b)| RawResponse { status, headers: vec![], body: b.to_string().into_bytes() }).collect();
+        Scripted { answers, sent: vec![] }
+    }
+
+    pub fn query(&self, i: usize) -> Vec<(String, String)> {
+        self.sent[i].query.clone()
+    }
+}
+
+/// The API's answer for the seed token.
+pub fn token_body() -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": {
+        "id": TOKEN_ID, "name": "CI/CD app renewed", "client_id": "88bf3b6d86161464f6509f7219099e57.access",
+        "expires_at": "2027-11-28T12:00:00Z", "duration": "8760h", "client_secret_version": 1
+    }})
+}
+
+pub fn not_found() -> Value {
+    json!({"success": false, "errors": [{"code": 12130, "message": "access.api.error.not_found"}], "messages": [], "result": null})
+}
+
