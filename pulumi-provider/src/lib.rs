@@ -5,11 +5,16 @@
 //! analyzer (`pulumirpc.Analyzer`). The engine starts them, reads their port
 //! from the first line of stdout and speaks gRPC; every resource decision and
 //! every policy finding is the component's, made in its sandbox.
+//!
+//! Nothing here prints with `eprintln!`/`println!`: once the engine is gone
+//! a write to its pipes fails, and those macros panic (see [`log`]).
+#![deny(clippy::print_stderr, clippy::print_stdout)]
 
 pub mod analyzer;
 pub mod codec;
 pub mod config;
 pub mod host;
+pub mod log;
 pub mod plugin;
 pub mod proto;
 pub mod schema;

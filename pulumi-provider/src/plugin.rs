@@ -35,7 +35,7 @@ pub fn main(name: &str, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -
 }
 
 fn fail(name: &str, message: &str) -> ExitCode {
-    eprintln!("{name}: {message}");
+    crate::log!("{name}: {message}");
     ExitCode::FAILURE
 }
 
@@ -64,6 +64,6 @@ async fn serve(engine: Option<String>, http: bool, make: impl FnOnce(Arc<Host>, 
         })
         .await
         .map_err(|e| format!("the gRPC server failed: {e}"))?;
-    eprintln!("stopped");
+    crate::log!("stopped");
     Ok(())
 }

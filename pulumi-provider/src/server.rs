@@ -80,8 +80,8 @@ type Rpc<T> = Result<Response<T>, Status>;
 
 fn log(rpc: &str, urn: &str, outcome: &Result<(), &Status>) {
     match outcome {
-        Ok(()) => eprintln!("{rpc} {urn}: ok"),
-        Err(s) => eprintln!("{rpc} {urn}: {:?}: {}", s.code(), s.message()),
+        Ok(()) => crate::log!("{rpc} {urn}: ok"),
+        Err(s) => crate::log!("{rpc} {urn}: {:?}: {}", s.code(), s.message()),
     }
 }
 
@@ -92,14 +92,6 @@ fn logged<T>(rpc: &str, urn: &str, result: Result<T, Status>) -> Rpc<T> {
 
 fn bag(text: &str) -> Result<prost_types::Struct, Status> {
     from_json(text).map_err(|e| Status::internal(format!("the component returned a bag that is not an object (please report): {e}")))
-}
-
-fn optional_bag(text: &str) -> Result<Option<prost_types::Struct>, Status> {
-    if text.trim().is_empty() {
-        Ok(None)
-    } else {
-        bag(text).map(Some)
-    }
 }
 
 fn failures(list: Vec<wit::CheckFailure>) -> Vec<proto::CheckFailure> {
@@ -117,11 +109,17 @@ fn kind(k: wit::PropertyDiffKind) -> PropertyDiffKind {
     }
 }
 
-/// A config bag as JSON (the `variables` map of older engines holds strings).
-fn config_bag(args: Option<&prost_types::Struct>, variables: &std::collections::HashMap<String, String>) -> Map<String, Value> {
-    let mut bag: Map<String, Value> = variables.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    bag.extend(to_map(args));
-    bag
+/// The configuration `Configure` reads: `args` whenever the engine sends
+/// them; only an engine that sends none gets its deprecated `variables` read.
+/// The engine sends both (`provider.Configure` in pulumi/pulumi
+/// `sdk/go/common/resource/plugin/provider_plugin.go`), writing every value
+/// that is not a string as JSON text — a null input as `"null"` — so
+/// `variables` are never merged over `args`.
+fn configure_bag(args: Option<&prost_types::Struct>, variables: &std::collections::HashMap<String, String>) -> Map<String, Value> {
+    match args {
+        Some(args) => to_map(Some(args)),
+        None => variables.iter().map(|(k, v)| (k.clone(), if v == "null" { Value::Null } else { Value::String(v.clone()) })).collect(),
+    }
 }
 
 type ListStream = Pin<Box<dyn tokio_stream::Stream<Item = Result<proto::ListResponse, Status>> + Send>>;
@@ -131,7 +129,7 @@ impl ResourceProvider for Provider {
     type ListStream = ListStream;
 
     async fn handshake(&self, request: Request<proto::ProviderHandshakeRequest>) -> Rpc<proto::ProviderHandshakeResponse> {
-        eprintln!("Handshake from the engine at {}", request.get_ref().engine_address);
+        crate::log!("Handshake from the engine at {}", request.get_ref().engine_address);
         Ok(Response::new(proto::ProviderHandshakeResponse { accept_secrets: true, accept_resources: true, accept_outputs: false, supports_autonaming_configuration: false }))
     }
 
@@ -141,7 +139,7 @@ impl ResourceProvider for Provider {
 
     async fn check_config(&self, request: Request<proto::CheckRequest>) -> Rpc<proto::CheckResponse> {
         let req = request.into_inner();
-        let news = config_bag(req.news.as_ref(), &Default::default());
+        let news = to_map(req.news.as_ref());
         let result = match config::parse(&news) {
             Ok(_) => proto::CheckResponse { inputs: req.news, failures: vec![] },
             Err(f) => proto::CheckResponse { inputs: None, failures: f.into_iter().map(|f| proto::CheckFailure { property: f.property, reason: f.reason }).collect() },
@@ -154,8 +152,8 @@ impl ResourceProvider for Provider {
         // same tokens: a change is an update of the provider, never a
         // replacement (which would replace every token it manages).
         let req = request.into_inner();
-        let olds = config_bag(req.olds.as_ref(), &Default::default());
-        let news = config_bag(req.news.as_ref(), &Default::default());
+        let olds = to_map(req.olds.as_ref());
+        let news = to_map(req.news.as_ref());
         let mut changed: Vec<String> = olds.keys().chain(news.keys()).filter(|k| olds.get(*k) != news.get(*k)).cloned().collect();
         changed.sort();
         changed.dedup();
@@ -177,7 +175,7 @@ impl ResourceProvider for Provider {
 
     async fn configure(&self, request: Request<proto::ConfigureRequest>) -> Rpc<proto::ConfigureResponse> {
         let req = request.into_inner();
-        let parsed = config::parse(&config_bag(req.args.as_ref(), &req.variables)).map_err(|f| {
+        let parsed = config::parse(&configure_bag(req.args.as_ref(), &req.variables)).map_err(|f| {
             let text: Vec<String> = f.into_iter().map(|f| format!("{}: {}", f.property, f.reason)).collect();
             Status::invalid_argument(format!("provider configuration: {}", text.join("; ")))
         });
@@ -187,7 +185,7 @@ impl ResourceProvider for Provider {
             let rate = conn.as_ref().ok().and_then(|c| c.requests_per_second).unwrap_or(4);
             let egress = Egress { origin: origin_of(&base), limiter: Some(Arc::new(RateLimiter::new(rate))) };
             if let Err(why) = &conn {
-                eprintln!("Configure: {why}");
+                crate::log!("Configure: {why}");
             }
             let mut slot = self.configured.write().unwrap_or_else(|poisoned| poisoned.into_inner());
             *slot = Some(Arc::new(Configured { conn, egress }));
@@ -271,8 +269,15 @@ impl ResourceProvider for Provider {
         let result = async {
             let (conn, egress) = self.connection("Read")?;
             let wit_req = p::ReadRequest { urn: req.urn, id: req.id, properties: to_json(req.properties.as_ref()), inputs: to_json(req.inputs.as_ref()) };
-            let r = self.host.call(egress, move |s| s.pulumi_read(&conn, &wit_req)).await?;
-            Ok(proto::ReadResponse { id: r.id, properties: optional_bag(&r.properties)?, inputs: optional_bag(&r.inputs)? })
+            // A token that is gone is no properties at all: the engine fails
+            // an import or `get` only on a nil struct (`ReadStep.Apply`,
+            // `ImportStep.Apply` in pkg/resource/deploy/step.go), and an
+            // empty one would be stored as an empty resource.
+            let answer = match self.host.call(egress, move |s| s.pulumi_read(&conn, &wit_req)).await? {
+                None => proto::ReadResponse::default(),
+                Some(r) => proto::ReadResponse { id: r.id, properties: Some(bag(&r.properties)?), inputs: Some(bag(&r.inputs)?) },
+            };
+            Ok(answer)
         }
         .await;
         logged("Read", &urn, result)
@@ -331,7 +336,7 @@ impl ResourceProvider for Provider {
     }
 
     async fn cancel(&self, _: Request<Empty>) -> Rpc<Empty> {
-        eprintln!("Cancel: finishing the calls in flight, then stopping");
+        crate::log!("Cancel: finishing the calls in flight, then stopping");
         let _ = self.shutdown.send(true);
         Ok(Response::new(()))
     }
@@ -341,7 +346,7 @@ impl ResourceProvider for Provider {
     }
 
     async fn attach(&self, request: Request<proto::PluginAttach>) -> Rpc<Empty> {
-        eprintln!("Attach: the engine is at {}", request.get_ref().address);
+        crate::log!("Attach: the engine is at {}", request.get_ref().address);
         Ok(Response::new(()))
     }
 

@@ -136,6 +136,7 @@ fn the_seed_token_lives_its_life_over_grpc() {
 
     let read = engine.ok("Read", json!({"id": id, "urn": urn("seed"), "properties": state, "inputs": inputs}));
     assert_eq!((read["id"].as_str(), &read["properties"]), (Some(id.as_str()), &state), "a read right after create finds no drift");
+    assert_eq!(read["inputs"], inputs, "and hands back the inputs Check stored");
     assert_eq!(calls(&emu), [format!("GET {account_tokens}/{id}")]);
     let unchanged = engine.ok("Diff", json!({"id": id, "urn": urn("seed"), "olds": state, "news": inputs}));
     assert_eq!(unchanged["changes"], "DIFF_NONE");
@@ -177,7 +178,7 @@ fn the_seed_token_lives_its_life_over_grpc() {
     engine.ok("Delete", json!({"id": id, "urn": urn("seed"), "properties": renamed}));
     assert_eq!(calls(&emu), [format!("DELETE {account_tokens}/{id}")]);
     let gone = engine.ok("Read", json!({"id": id, "urn": urn("seed"), "properties": renamed, "inputs": renamed_inputs}));
-    assert_eq!(gone["id"], "", "a deleted token reads as gone");
+    assert_eq!((&gone["id"], gone.get("properties")), (&json!(""), None), "a deleted token reads as gone: {gone}");
     plugin.assert_no_secret_logged(&[DEFAULT_API_TOKEN, &stored.client_secret]);
 }
 
@@ -383,9 +384,183 @@ fn credentials_come_from_the_environment_and_api_errors_keep_their_meaning() {
     engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
     let missing = engine.call("Read", json!({"id": format!("{ACCOUNT}/6f0a3c1e-0000-4000-8000-000000000000"), "urn": urn("env"), "properties": {}, "inputs": {}}));
     match missing {
-        Ok(answer) => assert_eq!(answer["id"], "", "an import of nothing finds nothing"),
+        Ok(answer) => assert_eq!((&answer["id"], answer.get("properties")), (&json!(""), None), "an import of nothing finds nothing: {answer}"),
         Err(status) => assert_eq!(status.code, "NOT_FOUND"),
     }
     let secret_value = emu.tokens()[0].client_secret.clone();
     plugin.assert_no_secret_logged(&[DEFAULT_API_TOKEN, wrong, &secret_value]);
+}
+
+/// A ref to another resource as the engine sends one to a provider that
+/// accepts resources (`MarshalPropertyValue` with `KeepResources` in
+/// pulumi/pulumi `sdk/go/common/resource/plugin/rpc.go`): the signature, the
+/// URN, and the id (`""` while it is not known).
+fn resource_reference(id: &str) -> Value {
+    json!({SECRET_SIG: "5cf8f73096256a8f31e491e813e4eb8e", "urn": "urn:pulumi:dev::seed::cloudflare:index/account:Account::main", "id": id})
+}
+
+#[test]
+fn a_token_that_does_not_exist_reads_as_no_properties_in_every_id_form() {
+    let emu = emulator();
+    let plugin = Plugin::start(&[]);
+    let mut engine = Engine::connect(&plugin);
+    engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
+    let missing = "6f0a3c1e-0000-4000-8000-000000000000";
+    for id in [format!("{ACCOUNT}/{missing}"), format!("accounts/{ACCOUNT}/{missing}"), format!("zones/{ZONE}/{missing}")] {
+        // `pulumi import`: `ImportStep.Apply` (pkg/resource/deploy/step.go)
+        // reads with no inputs and no state, which `provider.Read`
+        // (sdk/go/common/resource/plugin/provider_plugin.go) marshals with
+        // PropagateNil: neither field is sent.
+        let import = json!({"id": id, "urn": urn("imported"), "name": "imported", "type": TOKEN_TYPE});
+        // `AccessServiceToken.get(name, id)`: `ReadStep.Apply` sends the
+        // resource's (empty) inputs as both inputs and state.
+        let get = json!({"id": id, "urn": urn("looked-up"), "name": "looked-up", "type": TOKEN_TYPE, "properties": {}, "inputs": {}});
+        for (what, request) in [("import", import), ("get", get)] {
+            match engine.call("Read", request) {
+                // The engine fails both only on a nil properties struct:
+                // an empty one would be stored as an empty resource.
+                Ok(answer) => {
+                    assert_eq!(answer.get("properties"), None, "{what} of {id}: no properties, not an empty struct: {answer}");
+                    assert_eq!(answer.get("inputs"), None, "{what} of {id}: no inputs: {answer}");
+                    assert_eq!(answer["id"], "", "{what} of {id}");
+                }
+                Err(status) => assert_eq!(status.code, "NOT_FOUND", "{what} of {id}: {status:?}"),
+            }
+        }
+    }
+    assert_eq!(calls(&emu).len(), 6, "one GET for each read");
+}
+
+#[test]
+fn a_killed_engine_leaves_no_plugin_running() {
+    // The engine's process dies (kill -9 of `pulumi up`): the plugin's stderr
+    // becomes a pipe with no reader and the engine's port closes.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/engine_process.py");
+    let mut engine = std::process::Command::new(engine_python())
+        .arg(script)
+        .arg(PLUGIN)
+        .env("XDG_CACHE_HOME", test_tools::tools_dir().join("plugin-compile-cache"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the stand-in engine");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(engine.stdout.take().unwrap()), &mut line).expect("read the plugin's pid");
+    let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+    let pid = started["pid"].as_u64().expect("a pid") as u32;
+    // The plugin serves, and logs to the engine's pipe, before the engine dies.
+    let mut client = Engine::connect_to(&format!("127.0.0.1:{}", started["port"]), "provider");
+    client.ok("Configure", json!({"args": {"apiToken": secret(DEFAULT_API_TOKEN)}}));
+    drop(client);
+    engine.kill().expect("kill the engine");
+    engine.wait().unwrap();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while process_alive(pid) {
+        if std::time::Instant::now() > deadline {
+            let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("the plugin (pid {pid}) still runs 10 s after its engine was killed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// True while `pid` runs (a zombie waiting for its new parent counts as gone).
+fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| !rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn a_resource_reference_as_account_id_stands_for_its_id() {
+    let emu = emulator();
+    let plugin = Plugin::start(&[]);
+    let mut engine = Engine::connect(&plugin);
+    let handshake = engine.ok("Handshake", json!({"engineAddress": "127.0.0.1:1", "rootDirectory": "/", "programDirectory": "/"}));
+    assert_eq!(handshake["acceptResources"], true, "the engine will send references");
+    engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
+    let news = json!({"name": "from a reference", "accountId": resource_reference(ACCOUNT), "minDaysForRenewal": 0});
+
+    // Preview: the referenced account is still being created; its id is unknown.
+    let unknown = json!({"name": "from a reference", "accountId": resource_reference(""), "minDaysForRenewal": 0});
+    let checked = engine.ok("Check", json!({"urn": urn("ref"), "olds": {}, "news": unknown}));
+    assert_eq!(checked["failures"], json!([]), "{checked}");
+    let planned = engine.ok("Create", json!({"urn": urn("ref"), "properties": checked["inputs"], "preview": true}));
+    assert_eq!(planned["properties"]["accountId"], UNKNOWN, "{planned}");
+
+    let checked = engine.ok("Check", json!({"urn": urn("ref"), "olds": {}, "news": news}));
+    assert_eq!(checked["failures"], json!([]), "{checked}");
+    let created = engine.ok("Create", json!({"urn": urn("ref"), "properties": checked["inputs"]}));
+    assert_eq!(calls(&emu), [format!("POST {}", tokens_path(&format!("accounts/{ACCOUNT}")))], "one POST, to the referenced account");
+    assert_eq!(created["properties"]["accountId"], ACCOUNT);
+    let same = engine.ok("Diff", json!({"id": created["id"], "urn": urn("ref"), "olds": created["properties"], "news": checked["inputs"]}));
+    assert_eq!(same["changes"], "DIFF_NONE", "the reference and the id it stands for are the same account: {same}");
+}
+
+#[test]
+fn configure_reads_args_over_the_deprecated_variables() {
+    let emu = emulator();
+    let plugin = Plugin::start(&[]);
+    let mut engine = Engine::connect(&plugin);
+    // As `provider.Configure` (sdk/go/common/resource/plugin/provider_plugin.go)
+    // sends it: `variables` keyed `<package>:config:<key>`, secrets removed and
+    // every value that is not a string written as JSON (a null input is
+    // "null"), beside `args` with secrets and nulls as they are.
+    let package = "cloudflare-access-service-token";
+    let variables = json!({
+        format!("{package}:config:apiToken"): DEFAULT_API_TOKEN,
+        format!("{package}:config:baseUrl"): emu.base_url(),
+        format!("{package}:config:requestTimeoutMs"): "null",
+    });
+    let args = json!({"apiToken": secret(DEFAULT_API_TOKEN), "baseUrl": emu.base_url(), "requestTimeoutMs": null});
+    let checked = engine.ok("CheckConfig", json!({"urn": format!("urn:pulumi:dev::seed::pulumi:providers:{package}::default"), "olds": {}, "news": args}));
+    assert_eq!(checked["failures"], json!([]));
+    engine.ok(
+        "Configure",
+        json!({
+            "variables": variables, "args": args, "acceptSecrets": true, "acceptResources": true,
+            "sendsOldInputs": true, "sendsOldInputsToDelete": true,
+            "urn": format!("urn:pulumi:dev::seed::pulumi:providers:{package}::default"), "name": "default", "type": format!("pulumi:providers:{package}"),
+        }),
+    );
+    engine.ok("Create", json!({"urn": urn("configured"), "properties": {"name": "configured", "accountId": ACCOUNT, "minDaysForRenewal": 0}}));
+    assert_eq!(calls(&emu).len(), 1);
+    plugin.assert_no_secret_logged(&[DEFAULT_API_TOKEN]);
+}
+
+#[test]
+fn a_refresh_that_finds_no_drift_hands_back_the_inputs_it_was_given() {
+    let emu = emulator();
+    let plugin = Plugin::start(&[]);
+    let mut engine = Engine::connect(&plugin);
+    engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
+    let token = emu.insert_token(Scope::Account(ACCOUNT.into()), "imported", Some("8760h"));
+
+    // `pulumi import`: `ImportStep.Apply` reads (no state, no inputs), then
+    // checks the inputs it read against themselves, and stores what Check returns.
+    let read = engine.ok("Read", json!({"id": format!("{ACCOUNT}/{}", token.id), "urn": urn("imported"), "name": "imported", "type": TOKEN_TYPE}));
+    let checked = engine.ok("Check", json!({"urn": urn("imported"), "olds": read["inputs"], "news": read["inputs"]}));
+    assert_eq!(checked["failures"], json!([]));
+    let stored = checked["inputs"].clone();
+    assert!(stored.get("__defaults").is_some(), "Check lists its defaults: {stored}");
+
+    // `pulumi refresh`, twice: `RefreshStep.Apply` reads with the stored
+    // state and inputs, and marks the resource modified unless the inputs
+    // and outputs it gets back deep-equal the ones it had.
+    let id = read["id"].clone();
+    let first = engine.ok("Read", json!({"id": id, "urn": urn("imported"), "properties": read["properties"], "inputs": stored}));
+    assert_eq!(first["inputs"], stored, "a refresh with no drift returns the inputs Check stored, __defaults included");
+    assert_eq!(first["properties"], read["properties"]);
+    let second = engine.ok("Read", json!({"id": id, "urn": urn("imported"), "properties": first["properties"], "inputs": first["inputs"]}));
+    assert_eq!(second["inputs"], first["inputs"], "the second refresh changes nothing either");
+    assert_eq!(second["properties"], first["properties"]);
+
+    // A token the program created with minDaysForRenewal left to its default.
+    let inputs = engine.ok("Check", json!({"urn": urn("created"), "olds": {}, "news": {"name": "created", "accountId": ACCOUNT}}))["inputs"].clone();
+    assert_eq!(inputs["__defaults"], json!(["minDaysForRenewal"]));
+    let created = engine.ok("Create", json!({"urn": urn("created"), "properties": inputs}));
+    let refreshed = engine.ok("Read", json!({"id": created["id"], "urn": urn("created"), "properties": created["properties"], "inputs": inputs}));
+    assert_eq!(refreshed["inputs"], inputs, "the default stays listed while it holds");
 }
