@@ -3,10 +3,14 @@
 //! plugin): the component compiled once and pre-instantiated, WASI and
 //! wasi-http linked (or, for the policy sandbox, wasi-http linked to traps),
 //! the guest's wall clock, and an egress policy that lets requests reach one
-//! API origin only, at a rate shared by every session of the process.
+//! API origin only, at a rate shared by every session of the process; and,
+//! for the engine plugins, one compiled component called on a fresh instance
+//! per call ([`plugin`]).
 
 pub mod clock;
+pub mod connect;
 pub mod egress;
+pub mod plugin;
 pub mod sandbox;
 pub mod session;
 

@@ -188,7 +188,7 @@ impl proto::analyzer_server::Analyzer for Analyzer {
         // levels, the window's range) by judging nothing with it.
         let settings = p::Settings { now: None, policy_file: None, overrides: overrides.clone(), kind: None };
         self.host.call(Egress::none(), move |s| s.policy_analyze(&[], &settings)).await.map_err(|s| Status::invalid_argument(format!("policy configuration: {}", s.message())))?;
-        crate::log!("Configure: {}", overrides.join(", "));
+        component_host::log!("Configure: {}", overrides.join(", "));
         *self.overrides.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = overrides;
         Ok(Response::new(()))
     }
@@ -213,7 +213,7 @@ impl proto::analyzer_server::Analyzer for Analyzer {
     }
 
     async fn cancel(&self, _: Request<()>) -> Rpc<()> {
-        crate::log!("Cancel: finishing the calls in flight, then stopping");
+        component_host::log!("Cancel: finishing the calls in flight, then stopping");
         let _ = self.shutdown.send(true);
         Ok(Response::new(()))
     }

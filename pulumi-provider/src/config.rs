@@ -4,9 +4,8 @@
 //! component's `connection`. This is the host's edge: the sandbox has no
 //! environment, so the plugin reads it and hands the result in.
 
-use component_host::wit;
+pub use component_host::connect::ProviderConfig;
 use serde_json::{Map, Value};
-use std::fmt;
 
 /// The package name: config keys may arrive as `<package>:config:<key>`.
 pub const PACKAGE: &str = "cloudflare-access-service-token";
@@ -23,32 +22,10 @@ pub struct Failure {
     pub reason: String,
 }
 
-/// The configuration as the program gave it. `Debug` hides the secrets.
-#[derive(Clone, Default, PartialEq)]
-pub struct ProviderConfig {
-    pub api_token: Option<String>,
-    pub api_key: Option<String>,
-    pub email: Option<String>,
-    pub base_url: Option<String>,
-    pub requests_per_second: Option<u32>,
-    pub request_timeout_ms: Option<u32>,
-    /// Keys whose value is not known yet (a preview before their source exists).
-    pub unknown: Vec<String>,
-}
-
-impl fmt::Debug for ProviderConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |v: &Option<String>| v.as_ref().map(|_| "[secret]");
-        f.debug_struct("ProviderConfig")
-            .field("api_token", &hidden(&self.api_token))
-            .field("api_key", &hidden(&self.api_key))
-            .field("email", &self.email)
-            .field("base_url", &self.base_url)
-            .field("requests_per_second", &self.requests_per_second)
-            .field("request_timeout_ms", &self.request_timeout_ms)
-            .field("unknown", &self.unknown)
-            .finish()
-    }
+/// The connection for the component; see [`component_host::connect::connection`].
+pub fn connection(config: &ProviderConfig, env: impl Fn(&str) -> Option<String>) -> Result<component_host::wit::Connection, String> {
+    let how = format!("set {PACKAGE}:apiToken (`pulumi config set --secret {PACKAGE}:apiToken …`) or CLOUDFLARE_API_TOKEN, or apiKey and email (CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)");
+    component_host::connect::connection(config, env, &how)
 }
 
 /// Reads a config bag (`CheckConfig` news, `Configure` args, or the older
@@ -103,39 +80,6 @@ pub fn parse(bag: &Map<String, Value>) -> Result<ProviderConfig, Vec<Failure>> {
     }
 }
 
-/// The connection for the component: the program's config first; where it
-/// gives no credentials, the environment the CLI reads
-/// (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`);
-/// likewise `CLOUDFLARE_BASE_URL`, `CLOUDFLARE_REQUESTS_PER_SECOND` and
-/// `CLOUDFLARE_REQUEST_TIMEOUT_MS`.
-pub fn connection(config: &ProviderConfig, env: impl Fn(&str) -> Option<String>) -> Result<wit::Connection, String> {
-    let env = |k: &str| env(k).filter(|v| !v.is_empty());
-    let credentials = match (&config.api_token, &config.api_key, &config.email) {
-        (Some(token), _, _) => wit::Credentials::ApiToken(token.clone()),
-        (None, Some(key), Some(email)) => wit::Credentials::ApiKey(wit::ApiKeyCredentials { email: email.clone(), key: key.clone() }),
-        _ => match (env("CLOUDFLARE_API_TOKEN"), env("CLOUDFLARE_EMAIL"), env("CLOUDFLARE_API_KEY")) {
-            (Some(token), _, _) => wit::Credentials::ApiToken(token),
-            (None, Some(email), Some(key)) => wit::Credentials::ApiKey(wit::ApiKeyCredentials { email, key }),
-            _ => {
-                return Err(format!(
-                    "no Cloudflare credentials: set {PACKAGE}:apiToken (`pulumi config set --secret {PACKAGE}:apiToken …`) or CLOUDFLARE_API_TOKEN, or apiKey and email (CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)"
-                ))
-            }
-        },
-    };
-    let number = |k: &str| env(k).and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0);
-    Ok(wit::Connection {
-        base_url: config.base_url.clone().or_else(|| env("CLOUDFLARE_BASE_URL")),
-        credentials,
-        retry: None,
-        requests_per_second: config.requests_per_second.or_else(|| number("CLOUDFLARE_REQUESTS_PER_SECOND")),
-        request_timeout_ms: config.request_timeout_ms.or_else(|| number("CLOUDFLARE_REQUEST_TIMEOUT_MS")),
-    })
-}
-
-/// The default API origin when no base URL is set.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-
 fn unwrap_secret(v: &Value) -> &Value {
     match v.as_object() {
         Some(o) if o.get(SECRET_SIG).is_some() => o.get("value").unwrap_or(&Value::Null),
@@ -166,6 +110,7 @@ fn shown(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use component_host::wit;
     use serde_json::json;
 
     fn bag(v: Value) -> Map<String, Value> {

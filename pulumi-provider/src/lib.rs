@@ -7,14 +7,14 @@
 //! every policy finding is the component's, made in its sandbox.
 //!
 //! Nothing here prints with `eprintln!`/`println!`: once the engine is gone
-//! a write to its pipes fails, and those macros panic (see [`log`]).
+//! a write to its pipes fails, and those macros panic (see
+//! [`component_host::plugin::log`]).
 #![deny(clippy::print_stderr, clippy::print_stdout)]
 
 pub mod analyzer;
 pub mod codec;
 pub mod config;
 pub mod host;
-pub mod log;
 pub mod plugin;
 pub mod proto;
 pub mod schema;

@@ -3,7 +3,7 @@
 //! stdout, log to stderr, and stop cleanly — after the calls in flight — on
 //! `Cancel`, a signal, or the engine's exit.
 
-use crate::host::{Host, CLOCK_OFFSET_ENV};
+use crate::host::Host;
 use crate::watch;
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,9 +16,7 @@ use tonic::service::Routes;
 /// so a whole stack fits in one `AnalyzeStack` (tonic's default is 4 MiB).
 pub const MAX_MESSAGE: usize = 400 * 1024 * 1024;
 
-/// Set to anything to compile the component on every start instead of
-/// through wasmtime's cache (for measuring a cold start).
-pub const NO_CACHE_ENV: &str = "ACCESS_SERVICE_TOKEN_NO_COMPILE_CACHE";
+pub use component_host::plugin::NO_CACHE_ENV;
 
 /// Runs a plugin: loads the component (with `http` or without), then serves
 /// the routes `make` builds from it and the stop switch.
@@ -35,16 +33,13 @@ pub fn main(name: &str, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -
 }
 
 fn fail(name: &str, message: &str) -> ExitCode {
-    crate::log!("{name}: {message}");
+    component_host::log!("{name}: {message}");
     ExitCode::FAILURE
 }
 
 async fn serve(engine: Option<String>, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -> Routes) -> Result<(), String> {
-    let offset = match std::env::var(CLOCK_OFFSET_ENV) {
-        Ok(v) => v.trim().parse::<i64>().map_err(|_| format!("{CLOCK_OFFSET_ENV} must be a whole number of seconds, found {v:?}"))?,
-        Err(_) => 0,
-    };
-    let host = Host::load(std::env::var_os(NO_CACHE_ENV).is_none(), offset, http).map_err(|e| format!("cannot load the component: {e:#}"))?;
+    let offset = component_host::plugin::clock_offset_from_env()?;
+    let host = Host::load(component_host::plugin::cache_from_env(), offset, http).map_err(|e| format!("cannot load the component: {e:#}"))?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("cannot listen on loopback: {e}"))?;
     let port = listener.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
@@ -64,6 +59,6 @@ async fn serve(engine: Option<String>, http: bool, make: impl FnOnce(Arc<Host>, 
         })
         .await
         .map_err(|e| format!("the gRPC server failed: {e}"))?;
-    crate::log!("stopped");
+    component_host::log!("stopped");
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::config::{self, ProviderConfig};
 use crate::host::{Egress, Host};
 use crate::proto::{self, list_response, resource_provider_server::ResourceProvider, DiffChanges, Empty, PropertyDiffKind};
 use crate::structs::{from_json, to_json, to_map};
-use component_host::{origin_of, pulumi_wit as p, wit, RateLimiter};
+use component_host::{pulumi_wit as p, wit};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::pin::Pin;
@@ -80,8 +80,8 @@ type Rpc<T> = Result<Response<T>, Status>;
 
 fn log(rpc: &str, urn: &str, outcome: &Result<(), &Status>) {
     match outcome {
-        Ok(()) => crate::log!("{rpc} {urn}: ok"),
-        Err(s) => crate::log!("{rpc} {urn}: {:?}: {}", s.code(), s.message()),
+        Ok(()) => component_host::log!("{rpc} {urn}: ok"),
+        Err(s) => component_host::log!("{rpc} {urn}: {:?}: {}", s.code(), s.message()),
     }
 }
 
@@ -129,7 +129,7 @@ impl ResourceProvider for Provider {
     type ListStream = ListStream;
 
     async fn handshake(&self, request: Request<proto::ProviderHandshakeRequest>) -> Rpc<proto::ProviderHandshakeResponse> {
-        crate::log!("Handshake from the engine at {}", request.get_ref().engine_address);
+        component_host::log!("Handshake from the engine at {}", request.get_ref().engine_address);
         Ok(Response::new(proto::ProviderHandshakeResponse { accept_secrets: true, accept_resources: true, accept_outputs: false, supports_autonaming_configuration: false }))
     }
 
@@ -181,11 +181,9 @@ impl ResourceProvider for Provider {
         });
         let result = parsed.map(|parsed: ProviderConfig| {
             let conn = config::connection(&parsed, |k| (self.env)(k));
-            let base = conn.as_ref().ok().and_then(|c| c.base_url.clone()).unwrap_or_else(|| config::DEFAULT_BASE_URL.to_string());
-            let rate = conn.as_ref().ok().and_then(|c| c.requests_per_second).unwrap_or(4);
-            let egress = Egress { origin: origin_of(&base), limiter: Some(Arc::new(RateLimiter::new(rate))) };
+            let egress = component_host::connect::egress(&conn);
             if let Err(why) = &conn {
-                crate::log!("Configure: {why}");
+                component_host::log!("Configure: {why}");
             }
             let mut slot = self.configured.write().unwrap_or_else(|poisoned| poisoned.into_inner());
             *slot = Some(Arc::new(Configured { conn, egress }));
@@ -336,7 +334,7 @@ impl ResourceProvider for Provider {
     }
 
     async fn cancel(&self, _: Request<Empty>) -> Rpc<Empty> {
-        crate::log!("Cancel: finishing the calls in flight, then stopping");
+        component_host::log!("Cancel: finishing the calls in flight, then stopping");
         let _ = self.shutdown.send(true);
         Ok(Response::new(()))
     }
@@ -346,7 +344,7 @@ impl ResourceProvider for Provider {
     }
 
     async fn attach(&self, request: Request<proto::PluginAttach>) -> Rpc<Empty> {
-        crate::log!("Attach: the engine is at {}", request.get_ref().address);
+        component_host::log!("Attach: the engine is at {}", request.get_ref().address);
         Ok(Response::new(()))
     }
 

@@ -25,11 +25,6 @@ pub fn component_error(e: &Error) -> Status {
     }
 }
 
-/// The status for a trap (a bug in the component or the host).
-pub fn trapped(e: &wasmtime::Error) -> Status {
-    Status::internal(format!("the component failed (please report): {e:#}"))
-}
-
 fn api(what: &str, f: &ApiFailure) -> String {
     match f.code {
         Some(code) => format!("{what}: HTTP {} (Cloudflare code {code}): {}", f.status, f.message),

@@ -15,7 +15,7 @@ pub async fn engine_gone(engine: String, period: Duration, stop: watch::Sender<b
         let reachable = matches!(tokio::time::timeout(period, TcpStream::connect(&engine)).await, Ok(Ok(_)));
         failures = if reachable { 0 } else { failures + 1 };
         if failures >= 2 {
-            crate::log!("the engine at {engine} is gone: stopping");
+            component_host::log!("the engine at {engine} is gone: stopping");
             let _ = stop.send(true);
             return;
         }
