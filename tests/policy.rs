@@ -503,3 +503,13 @@ fn passed_and_failed_count_checks_at_mandatory_level() {
     assert_eq!((report.checks, report.passed, report.failed), (12, 12, 0));
     assert!(!report.mandatory_failed());
 }
+
+#[test]
+fn the_terraform_provider_of_this_project_is_read_like_cloudflares() {
+    let soon = with(&[("expires_at", serde_json::json!("2026-03-10T00:00:00Z")), ("min_days_for_renewal", serde_json::json!(0))]);
+    let mut file = tf(soon);
+    file.text = file.text.replace("cloudflare_access_service_token", "cfaccess_service_token").replace("cloudflare/cloudflare", "access-service-token/cfaccess");
+    let report = scan(&[file], None, &all_on()).unwrap();
+    let fired: Vec<&str> = report.findings.iter().filter(|f| f.address == "cfaccess_service_token.t").map(|f| f.rule_id.as_str()).collect();
+    assert!(fired.contains(&rules::EXPIRES_SOON) && fired.contains(&rules::NEVER_RENEWED), "{:#?}", report.findings);
+}

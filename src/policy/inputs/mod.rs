@@ -17,9 +17,11 @@ use crate::pulumi::bag::{is_unknown, SECRET_SIG, SECRET_SIG_KEY};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-/// The Terraform resource types of a service token (v4 name and the
-/// zero-trust name of v4.40+ and v5).
-pub(crate) const TERRAFORM_TYPES: [&str; 2] = ["cloudflare_access_service_token", "cloudflare_zero_trust_access_service_token"];
+/// The Terraform resource types of a service token: the Cloudflare
+/// provider's (v4 name and the zero-trust name of v4.40+ and v5), and this
+/// project's own Terraform provider's (`terraform-provider-cfaccess`), whose
+/// attributes carry the same names.
+pub(crate) const TERRAFORM_TYPES: [&str; 3] = ["cloudflare_access_service_token", "cloudflare_zero_trust_access_service_token", "cfaccess_service_token"];
 
 /// The properties rules read, camelCase, as every reader is asked for them.
 const PROPERTIES: [&str; 7] = ["accountId", "zoneId", "name", "minDaysForRenewal", "duration", "expiresAt", "clientSecret"];
