@@ -118,3 +118,27 @@ fn the_schema_is_one_terraform_accepts() {
         json!({"plan_destroy": true, "get_provider_schema_optional": true, "move_resource_state": true, "generate_resource_config": false})
     );
 }
+
+/// Runs one scenario of the go-plugin client (protocol/tests/python/
+/// goplugin_client.py, written to go-plugin's `client.go`) against this
+/// provider's own binary.
+fn goplugin_scenario(name: &str) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/protocol/tests/python/goplugin_client.py");
+    let out = Command::new(python()).arg(script).arg(name).arg(PROVIDER).output().expect("run the go-plugin client");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "scenario {name}:\n{text}");
+}
+
+#[test]
+fn only_the_certificate_terraform_handed_over_is_let_in() {
+    // Another P-521 CA certificate made the same way, or none, under TLS 1.3
+    // and 1.2: each handshake refused, and the provider still serves the
+    // right client afterwards.
+    goplugin_scenario("bad-clients");
+}
+
+#[test]
+fn ctrl_c_does_not_stop_it_terraform_sends_stop_provider_instead() {
+    // SIGINT to the whole process group, as Ctrl-C in a terminal sends it.
+    goplugin_scenario("sigint");
+}
