@@ -37,7 +37,7 @@ pub mod state_lock;
 pub mod transport;
 pub mod validate;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
 #[allow(unsafe_code, missing_docs)]
 mod component;
 

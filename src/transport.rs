@@ -71,5 +71,5 @@ pub trait Transport {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
 pub mod wasi;

@@ -39,5 +39,13 @@ pub fn component_path() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("COMPONENT_WASM"))
 }
 
+/// The policy command this crate's build script built
+/// (`access-service-token-policy.wasm`: the `policy` verb alone, importing
+/// no `wasi:http` and no `wasi:sockets`), or the file named by
+/// `ACCESS_SERVICE_TOKEN_POLICY_WASM` at build time.
+pub fn policy_command_path() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("POLICY_COMMAND_WASM"))
+}
+
 /// The same component, embedded, for hosts that ship as one binary.
 pub static COMPONENT_WASM: &[u8] = include_bytes!(env!("COMPONENT_WASM"));

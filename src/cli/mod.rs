@@ -33,7 +33,7 @@ pub struct Io<'a> {
 }
 
 /// The component's entry point for `wasi:cli/run`.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "component"))]
 pub fn main() -> Result<(), ()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let environment: BTreeMap<String, String> = std::env::vars().collect();
