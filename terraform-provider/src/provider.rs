@@ -189,11 +189,12 @@ impl Provider {
     /// everything the API computes.
     async fn plan_create(&self, proposed: &Value, unknown: &[&'static str]) -> Result<Value, Vec<Diagnostic>> {
         let args = values::args(proposed).map_err(|e| invalid(vec![e]))?;
+        let configuration_known = unknown.is_empty();
         // What Cloudflare chooses when the configuration does not (the
         // duration, the secret's version) is known only after the create.
         let mut unknown = unknown.to_vec();
         unknown.extend(RESOURCE.iter().filter(|a| a.mode == schema::Mode::OptionalComputed && proposed.get(a.name).is_none_or(Value::is_null)).map(|a| a.name));
-        let planned = if unknown.is_empty() || unknown.iter().all(|a| RESOURCE.iter().any(|r| r.name == *a && r.mode == schema::Mode::OptionalComputed)) {
+        let planned = if configuration_known {
             match self.call("PlanResourceChange", Egress::none(), move |s| s.create(&no_connection(), &args, true)).await? {
                 wit::ApplyOutcome::Planned(planned) => planned,
                 wit::ApplyOutcome::Applied(_) => return Err(vec![diagnostics::error("Internal error (please report)", "the component applied a create it was asked to plan", None)]),
