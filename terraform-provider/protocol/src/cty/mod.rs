@@ -10,7 +10,7 @@
 
 mod error;
 pub mod json;
-mod jsontext;
+pub(crate) mod jsontext;
 pub mod msgpack;
 mod types;
 mod value;

@@ -266,22 +266,10 @@ pub fn debug_reattach_text(provider_address: &str, pid: u32, addr: impl Into<Add
     )
 }
 
-/// Minimal JSON string encoder (quotes included) so no serde is needed for one object.
+/// A JSON string literal (quotes included), written by the cty codec's own writer.
 fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::cty::jsontext::write_string(&mut out, s);
     out
 }
 
