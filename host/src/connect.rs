@@ -43,6 +43,20 @@ impl fmt::Debug for ProviderConfig {
     }
 }
 
+impl ProviderConfig {
+    /// A global API key without its email, or an email without its key:
+    /// the one missing (`email`, or the key as the engine spells it,
+    /// `key_setting`) and why, unless either is not known yet.
+    pub fn unpaired(&self, key_setting: &'static str) -> Option<(&'static str, String)> {
+        let pending = self.unknown.iter().any(|k| k == key_setting || k == "email");
+        if self.api_key.is_some() == self.email.is_some() || pending {
+            return None;
+        }
+        let missing = if self.api_key.is_some() { "email" } else { key_setting };
+        Some((missing, format!("{key_setting} and email go together (Cloudflare's global API key needs the account's email)")))
+    }
+}
+
 /// The connection for the component: the engine's configuration first; where it
 /// gives no credentials, the environment the CLI reads
 /// (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`);
@@ -79,4 +93,11 @@ pub fn egress(conn: &Result<wit::Connection, String>) -> Egress {
     let base = conn.as_ref().ok().and_then(|c| c.base_url.clone()).unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     let rate = conn.as_ref().ok().and_then(|c| c.requests_per_second).unwrap_or(DEFAULT_REQUESTS_PER_SECOND);
     Egress { origin: origin_of(&base), limiter: Some(Arc::new(RateLimiter::new(rate))) }
+}
+
+/// The connection of a call that makes no request (a preview or plan, which
+/// may run before any credentials are configured): no credentials, and the
+/// caller gives it [`Egress::none`], so nothing could leave anyway.
+pub fn offline() -> wit::Connection {
+    wit::Connection { base_url: None, credentials: wit::Credentials::ApiToken(String::new()), retry: None, requests_per_second: None, request_timeout_ms: None }
 }

@@ -56,6 +56,15 @@ pub fn cache_from_env() -> bool {
     std::env::var_os(NO_CACHE_ENV).is_none()
 }
 
+/// A failure Cloudflare reported, as both plugins word it:
+/// `HTTP 403 (Cloudflare code 10000): Authentication error`.
+pub fn api_failure_text(f: &crate::wit::ApiFailure) -> String {
+    match f.code {
+        Some(code) => format!("HTTP {} (Cloudflare code {code}): {}", f.status, f.message),
+        None => format!("HTTP {}: {}", f.status, f.message),
+    }
+}
+
 /// The clock offset from [`CLOCK_OFFSET_ENV`] (0 when unset).
 pub fn clock_offset_from_env() -> Result<i64, String> {
     match std::env::var(CLOCK_OFFSET_ENV) {

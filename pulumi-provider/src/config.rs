@@ -69,9 +69,8 @@ pub fn parse(bag: &Map<String, Value>) -> Result<ProviderConfig, Vec<Failure>> {
             _ => fail(format!("unknown configuration key; this provider takes {}", KEYS.join(", "))),
         }
     }
-    if config.api_key.is_some() != config.email.is_some() && !config.unknown.iter().any(|k| k == "apiKey" || k == "email") {
-        let missing = if config.api_key.is_some() { "email" } else { "apiKey" };
-        failures.push(Failure { property: missing.into(), reason: "apiKey and email go together (Cloudflare's global API key needs the account's email)".into() });
+    if let Some((missing, reason)) = config.unpaired("apiKey") {
+        failures.push(Failure { property: missing.into(), reason });
     }
     if failures.is_empty() {
         Ok(config)

@@ -62,18 +62,8 @@ impl Provider {
     /// A preview makes no request: it needs no credentials, and may run
     /// before `Configure` has them.
     fn preview_connection(&self) -> (wit::Connection, Egress) {
-        self.connection("preview").unwrap_or_else(|_| {
-            let conn = wit::Connection {
-                base_url: None,
-                credentials: wit::Credentials::ApiToken(String::new()),
-                retry: None,
-                requests_per_second: None,
-                request_timeout_ms: None,
-            };
-            (conn, Egress::none())
-        })
+        self.connection("preview").unwrap_or_else(|_| (component_host::connect::offline(), Egress::none()))
     }
-
 }
 
 type Rpc<T> = Result<Response<T>, Status>;

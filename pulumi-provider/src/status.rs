@@ -26,10 +26,7 @@ pub fn component_error(e: &Error) -> Status {
 }
 
 fn api(what: &str, f: &ApiFailure) -> String {
-    match f.code {
-        Some(code) => format!("{what}: HTTP {} (Cloudflare code {code}): {}", f.status, f.message),
-        None => format!("{what}: HTTP {}: {}", f.status, f.message),
-    }
+    format!("{what}: {}", component_host::plugin::api_failure_text(f))
 }
 
 /// 5xx: Cloudflare is having trouble, try later; 4xx: the request was refused.

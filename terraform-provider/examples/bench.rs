@@ -184,7 +184,7 @@ async fn run(smoke: bool) -> R<()> {
     }
     let host = Arc::new(Host::load(true, 0, false).map_err(|e| format!("{e:#}"))?);
     let args = wit::TokenArgs { name: "bench".into(), account_id: Some(ACCOUNT.into()), zone_id: None, min_days_for_renewal: 30, duration: Some("8760h".into()), client_secret_version: None, previous_client_secret_expires_at: None };
-    let conn = wit::Connection { base_url: None, credentials: wit::Credentials::ApiToken(String::new()), retry: None, requests_per_second: None, request_timeout_ms: None };
+    let conn = component_host::connect::offline();
     let mut direct = Vec::new();
     for i in 0..(n + n / 10) {
         let (a, c) = (args.clone(), conn.clone());

@@ -38,10 +38,8 @@ pub fn parse(config: &Value) -> Result<ProviderConfig, Vec<Diagnostic>> {
             Err(e) => problems.push(e),
         }
     }
-    let pending = |n: &str| parsed.unknown.iter().any(|u| u == n);
-    if parsed.api_key.is_some() != parsed.email.is_some() && !pending("api_key") && !pending("email") {
-        let missing = if parsed.api_key.is_some() { "email" } else { "api_key" };
-        problems.push(Invalid { attribute: missing, reason: "api_key and email go together (Cloudflare's global API key needs the account's email)".into() });
+    if let Some((attribute, reason)) = parsed.unpaired("api_key") {
+        problems.push(Invalid { attribute, reason });
     }
     if problems.is_empty() {
         Ok(parsed)

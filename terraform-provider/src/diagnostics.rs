@@ -63,10 +63,7 @@ pub fn failures(list: &[wit::CheckFailure]) -> Vec<Diagnostic> {
 }
 
 fn api(f: &wit::ApiFailure) -> String {
-    match f.code {
-        Some(code) => format!("HTTP {} (Cloudflare code {code}): {}", f.status, f.message),
-        None => format!("HTTP {}: {}", f.status, f.message),
-    }
+    component_host::plugin::api_failure_text(f)
 }
 
 /// What `rpc` got back from the component, as diagnostics.

@@ -60,11 +60,6 @@ fn wrong_type(type_name: &str) -> Vec<Diagnostic> {
     vec![diagnostics::error("Unknown resource type", format!("this provider has {SERVICE_TOKEN}, not {type_name}"), None)]
 }
 
-/// A connection for calls that make no request (previews).
-fn no_connection() -> wit::Connection {
-    wit::Connection { base_url: None, credentials: wit::Credentials::ApiToken(String::new()), retry: None, requests_per_second: None, request_timeout_ms: None }
-}
-
 /// The attributes of `object` that are not known yet.
 fn unknown_attributes(object: &Value) -> Vec<&'static str> {
     RESOURCE.iter().filter(|a| values::unknown(object, a.name)).map(|a| a.name).collect()
@@ -169,7 +164,7 @@ impl Provider {
                 _ => {}
             }
         }
-        let outcome = self.call("PlanResourceChange", Egress::none(), move |s| s.update(&no_connection(), &olds, &news, None, true)).await?;
+        let outcome = self.call("PlanResourceChange", Egress::none(), move |s| s.update(&component_host::connect::offline(), &olds, &news, None, true)).await?;
         let wit::ApplyOutcome::Planned(planned) = outcome else {
             return Err(vec![diagnostics::error("Internal error (please report)", "the component applied a change it was asked to plan", None)]);
         };
@@ -195,7 +190,7 @@ impl Provider {
         let mut unknown = unknown.to_vec();
         unknown.extend(RESOURCE.iter().filter(|a| a.mode == schema::Mode::OptionalComputed && proposed.get(a.name).is_none_or(Value::is_null)).map(|a| a.name));
         let planned = if configuration_known {
-            match self.call("PlanResourceChange", Egress::none(), move |s| s.create(&no_connection(), &args, true)).await? {
+            match self.call("PlanResourceChange", Egress::none(), move |s| s.create(&component_host::connect::offline(), &args, true)).await? {
                 wit::ApplyOutcome::Planned(planned) => planned,
                 wit::ApplyOutcome::Applied(_) => return Err(vec![diagnostics::error("Internal error (please report)", "the component applied a create it was asked to plan", None)]),
             }
