@@ -1,8 +1,8 @@
 //! Pulumi property bags: the `google.protobuf.Struct` JSON that the resource
 //! provider protocol carries. Decoding unwraps secrets (remembering which
 //! properties were secret), recognises the unknown sentinels of a preview,
-//! reads a resource reference as the id it stands for, and drops the
-//! `__defaults` key bridged providers add; encoding writes a token's outputs
+//! reads a resource reference as the id it stands for, and sets the
+//! `__defaults` key bridged providers add apart from the properties; encoding writes a token's outputs
 //! the way `pulumi-cloudflare` does, `clientSecret` always wrapped.
 
 use crate::error::Error;
@@ -46,6 +46,8 @@ pub struct Bag {
     pub unknown: BTreeSet<String>,
     /// Properties that arrived wrapped as secrets.
     pub secret: BTreeSet<String>,
+    /// The properties its `__defaults` lists (Check filled them in).
+    pub defaults: Vec<String>,
 }
 
 /// True for one of the unknown sentinels.
@@ -93,6 +95,7 @@ pub fn decode(text: &str, what: &str) -> Result<Bag, Error> {
     let mut bag = Bag::default();
     for (key, value) in map {
         if key == DEFAULTS_KEY {
+            bag.defaults = value.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
             continue;
         }
         let value = match unwrap_secret(&value) {
@@ -110,13 +113,6 @@ pub fn decode(text: &str, what: &str) -> Result<Bag, Error> {
         }
     }
     Ok(bag)
-}
-
-/// The properties a bag's `__defaults` lists (none where it has no such
-/// list, or is no bag at all).
-pub fn defaults_listed(text: &str) -> Vec<String> {
-    let listed = serde_json::from_str::<Value>(text).ok().and_then(|v| v.get(DEFAULTS_KEY).and_then(Value::as_array).cloned());
-    listed.unwrap_or_default().iter().filter_map(Value::as_str).map(str::to_string).collect()
 }
 
 /// The output properties, which a state bag may carry beside the inputs.

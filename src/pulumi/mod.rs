@@ -333,7 +333,8 @@ pub fn read<T: Transport>(client: &mut Client<T>, urn: &str, id: &str, propertie
             }
         }
     }
-    let defaulted: Vec<String> = bag::defaults_listed(inputs)
+    let defaulted: Vec<String> = old_inputs
+        .defaults
         .into_iter()
         .filter(|key| CHECK_DEFAULTS.iter().any(|(k, v)| k == key && now.get(*k) == Some(&json!(v))))
         .collect();
