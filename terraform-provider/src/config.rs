@@ -44,7 +44,7 @@ pub fn parse(config: &Value) -> Result<ProviderConfig, Vec<Diagnostic>> {
     if problems.is_empty() {
         Ok(parsed)
     } else {
-        Err(problems.into_iter().map(|p| diagnostics::error(format!("Invalid {}", p.attribute), format!("{}: {}", p.attribute, p.reason), Some(p.attribute))).collect())
+        Err(diagnostics::invalid(problems))
     }
 }
 

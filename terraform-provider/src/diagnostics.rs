@@ -3,6 +3,7 @@
 //! hold a secret; nothing here adds one.
 
 use crate::schema::{self, RESOURCE};
+use crate::values::Invalid;
 use component_host::plugin::CallError;
 use component_host::wit;
 use tfplugin6::cty::{Path, PathStep};
@@ -51,15 +52,24 @@ pub fn terraform_words(text: &str) -> String {
     out
 }
 
+/// `Invalid <name>` / `<name>: <reason>`, on `attribute` when known.
+fn invalid_value(name: &str, reason: &str, attribute: Option<&str>) -> Diagnostic {
+    error(format!("Invalid {name}"), format!("{name}: {reason}"), attribute)
+}
+
 /// Invalid configuration, one diagnostic per failure, each on its attribute.
 pub fn failures(list: &[wit::CheckFailure]) -> Vec<Diagnostic> {
     list.iter()
         .map(|f| {
             let attribute = attribute_of(&f.property);
-            let name = attribute.unwrap_or(f.property.as_str());
-            error(format!("Invalid {name}"), format!("{name}: {}", terraform_words(&f.reason)), attribute)
+            invalid_value(attribute.unwrap_or(f.property.as_str()), &terraform_words(&f.reason), attribute)
         })
         .collect()
+}
+
+/// Values this provider could not read, one diagnostic each, on its attribute.
+pub fn invalid(list: Vec<Invalid>) -> Vec<Diagnostic> {
+    list.into_iter().map(|p| invalid_value(p.attribute, &p.reason, Some(p.attribute))).collect()
 }
 
 fn api(f: &wit::ApiFailure) -> String {

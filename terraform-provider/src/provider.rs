@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{self, call_error};
 use crate::schema::{self, DATA_SOURCE, PROVIDER, RESOURCE, SERVICE_TOKEN};
-use crate::values::{self, Invalid};
+use crate::values;
 use crate::{config, moved};
 use component_host::plugin::{CallError, Egress, Host};
 use component_host::{log, pulumi_wit, wit, Session};
@@ -42,10 +42,6 @@ pub fn capabilities() -> ServerCapabilities {
 
 fn resource_type() -> Type {
     schema::object_type(&RESOURCE)
-}
-
-fn invalid(list: Vec<Invalid>) -> Vec<Diagnostic> {
-    list.into_iter().map(|p| diagnostics::error(format!("Invalid {}", p.attribute), format!("{}: {}", p.attribute, p.reason), Some(p.attribute))).collect()
 }
 
 fn decode(what: &str, value: Option<&DynamicValue>, ty: &Type) -> Result<Value, Vec<Diagnostic>> {
@@ -144,8 +140,8 @@ impl Provider {
                 k.insert(name.to_string(), p.get(*name).cloned().unwrap_or(Value::Null));
             }
         }
-        let olds = values::state(&prior).map_err(|e| invalid(vec![e]))?;
-        let news = values::args(&known).map_err(|e| invalid(vec![e]))?;
+        let olds = values::state(&prior).map_err(|e| diagnostics::invalid(vec![e]))?;
+        let news = values::args(&known).map_err(|e| diagnostics::invalid(vec![e]))?;
         let (o, n) = (olds.clone(), news.clone());
         let diff = self.call("PlanResourceChange", Egress::none(), move |s| s.diff(&o, &n, None)).await?;
         if !diff.replaces.is_empty() {
@@ -183,7 +179,7 @@ impl Provider {
     /// known; otherwise what is not known stays unknown, and so does
     /// everything the API computes.
     async fn plan_create(&self, proposed: &Value, unknown: &[&'static str]) -> Result<Value, Vec<Diagnostic>> {
-        let args = values::args(proposed).map_err(|e| invalid(vec![e]))?;
+        let args = values::args(proposed).map_err(|e| diagnostics::invalid(vec![e]))?;
         let configuration_known = unknown.is_empty();
         // What Cloudflare chooses when the configuration does not (the
         // duration, the secret's version) is known only after the create.
@@ -208,15 +204,15 @@ impl Provider {
         let planned = decode("planned state", req.planned_state.as_ref(), &ty)?;
         let (conn, egress) = self.connection()?;
         let new_state = if planned.is_null() {
-            let olds = values::state(&prior).map_err(|e| invalid(vec![e]))?;
+            let olds = values::state(&prior).map_err(|e| diagnostics::invalid(vec![e]))?;
             self.call("ApplyResourceChange", egress, move |s| s.delete(&conn, &olds)).await?;
             Value::Null
         } else {
-            let news = values::args(&planned).map_err(|e| invalid(vec![e]))?;
+            let news = values::args(&planned).map_err(|e| diagnostics::invalid(vec![e]))?;
             let outcome = if prior.is_null() {
                 self.call("ApplyResourceChange", egress, move |s| s.create(&conn, &news, false)).await?
             } else {
-                let olds = values::state(&prior).map_err(|e| invalid(vec![e]))?;
+                let olds = values::state(&prior).map_err(|e| diagnostics::invalid(vec![e]))?;
                 self.call("ApplyResourceChange", egress, move |s| s.update(&conn, &olds, &news, None, false)).await?
             };
             match outcome {
@@ -340,7 +336,7 @@ impl tfplugin6::Provider for Provider {
             if current.is_null() {
                 return Ok(read_resource::Response { new_state: Some(encode(&Value::Null, &ty)?), ..Default::default() });
             }
-            let state = values::state(&current).map_err(|e| invalid(vec![e]))?;
+            let state = values::state(&current).map_err(|e| diagnostics::invalid(vec![e]))?;
             let (conn, egress) = self.connection()?;
             // Never mutates: a due renewal shows in the next plan, not here.
             let live = self.call("ReadResource", egress, move |s| s.read(&conn, &state)).await?;
