@@ -24,30 +24,25 @@ fn build(root: &Path, package: &str, target_dir: &Path) {
     assert!(status.success(), "building {package} for wasm32-wasip2 failed (is the target installed? `rustup target add wasm32-wasip2`)");
 }
 
+/// The file named by `env_var`, or `package` built into `target/<dir>`.
+fn built_or_given(root: &Path, env_var: &str, package: &str, dir: &str, file: &str) -> PathBuf {
+    println!("cargo:rerun-if-env-changed={env_var}");
+    if let Ok(prebuilt) = std::env::var(env_var) {
+        return PathBuf::from(prebuilt);
+    }
+    let target_dir = root.join("target").join(dir);
+    build(root, package, &target_dir);
+    target_dir.join("wasm32-wasip2/release").join(file)
+}
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.parent().expect("host/ sits in the workspace root").to_path_buf();
     for watched in ["src", "wit", "components", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
-    println!("cargo:rerun-if-env-changed=ACCESS_SERVICE_TOKEN_WASM");
-    println!("cargo:rerun-if-env-changed=ACCESS_SERVICE_TOKEN_POLICY_WASM");
-    let component = match std::env::var("ACCESS_SERVICE_TOKEN_WASM") {
-        Ok(prebuilt) => PathBuf::from(prebuilt),
-        Err(_) => {
-            let target_dir = root.join("target").join("component");
-            build(&root, "access-service-token", &target_dir);
-            target_dir.join("wasm32-wasip2/release/access_service_token.wasm")
-        }
-    };
-    let policy = match std::env::var("ACCESS_SERVICE_TOKEN_POLICY_WASM") {
-        Ok(prebuilt) => PathBuf::from(prebuilt),
-        Err(_) => {
-            let target_dir = root.join("target").join("policy-command");
-            build(&root, "policy-command", &target_dir);
-            target_dir.join("wasm32-wasip2/release/access-service-token-policy.wasm")
-        }
-    };
+    let component = built_or_given(&root, "ACCESS_SERVICE_TOKEN_WASM", "access-service-token", "component", "access_service_token.wasm");
+    let policy = built_or_given(&root, "ACCESS_SERVICE_TOKEN_POLICY_WASM", "policy-command", "policy-command", "access-service-token-policy.wasm");
     println!("cargo:rustc-env=COMPONENT_WASM={}", component.display());
     println!("cargo:rustc-env=POLICY_COMMAND_WASM={}", policy.display());
 }
