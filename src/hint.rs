@@ -2,7 +2,7 @@
 //! be answered with the word that was meant, not only with a refusal.
 
 /// The closest candidate within a few edits, ignoring case.
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let name = name.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -13,7 +13,7 @@ pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a s
 }
 
 /// `; did you mean "x"?` or nothing.
-pub(crate) fn suffix<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub fn suffix<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     closest(name, candidates).map(|c| format!("; did you mean {c:?}?")).unwrap_or_default()
 }
 

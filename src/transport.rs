@@ -1,7 +1,7 @@
 //! The boundary to the network. The core speaks to a [`Transport`]: it hands
 //! over an [`ApiRequest`] and gets back a [`RawResponse`] or a transport
-//! failure. The component's implementation ([`wasi`]) sends it over wasi-http
-//! through waki; it is the only code that touches HTTP.
+//! failure. The components' implementation (crate `wasi-http-transport`)
+//! sends it over wasi-http; it is the only code that touches HTTP.
 
 use crate::requests::ApiRequest;
 
@@ -71,5 +71,3 @@ pub trait Transport {
     }
 }
 
-#[cfg(all(target_arch = "wasm32", feature = "component"))]
-pub mod wasi;

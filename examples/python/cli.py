@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DEFAULT_COMPONENT = ROOT / "target/wasm32-wasip2/release/access_service_token.wasm"
 SEED_PROGRAM = ROOT / "examples/seed-program.yaml"
-DEFAULT_POLICY_SAMPLE = ROOT / "tests/policy-fixtures/pulumi-export-v3.json"
+DEFAULT_POLICY_SAMPLE = ROOT / "policy/tests/fixtures/pulumi-export-v3.json"
 
 # The seed program declares no outputs; these show `outputs --json`.
 OUTPUTS = """

@@ -32,7 +32,7 @@ from wasmtime import component as cm
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DEFAULT_COMPONENT = ROOT / "target/wasm32-wasip2/release/access_service_token.wasm"
-DEFAULT_POLICY_SAMPLE = ROOT / "tests/policy-fixtures/pulumi-export-v3.json"
+DEFAULT_POLICY_SAMPLE = ROOT / "policy/tests/fixtures/pulumi-export-v3.json"
 SECRET = "[secret]"
 PROVIDER = "cloudflare:access-service-token/provider@0.1.0"
 POLICY = "cloudflare:access-service-token/policy@0.1.0"

@@ -40,7 +40,7 @@ fn wasmtime_runs_it_without_granting_http_and_it_reports_what_the_full_command_r
     let wasmtime = test_tools::wasmtime_cli();
     let dir = std::env::temp_dir().join(format!("policy-command-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/policy-fixtures/terraform-plan.json");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/fixtures/terraform-plan.json");
     std::fs::copy(&fixture, dir.join("plan.json")).unwrap();
     let scan = |wasm: &Path, grant_http: bool| {
         let mut command = Command::new(&wasmtime);

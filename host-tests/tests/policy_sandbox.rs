@@ -13,7 +13,7 @@ const FILES: [&str; 3] = ["terraform.tfstate", "pulumi-export-v4-show-secrets.js
 const NOW: &str = "2026-03-01T00:00:00Z";
 
 fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/policy-fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/fixtures")
 }
 
 /// A read-only directory holding copies of the files to check.

@@ -87,7 +87,7 @@ fn policy_and_a_precompiled_component_through_the_real_wasmtime_cli() {
     let wasmtime = wasmtime();
     let dir = std::env::temp_dir().join(format!("wasmtime-cli-policy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/policy-fixtures/pulumi-export-v3.json");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/fixtures/pulumi-export-v3.json");
     std::fs::copy(&fixture, dir.join("stack.json")).unwrap();
     // As the README runs it: no --env, so no credentials reach the component.
     let out = Command::new(&wasmtime)

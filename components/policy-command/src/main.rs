@@ -1,17 +1,19 @@
-//! `access-service-token-policy`: the `policy` verb of the command line, as a
+//! `access_service_token_policy_command.wasm`: the `policy` verb of the command line, as a
 //! WASI command of its own (`wasm32-wasip2`, world `wasi:cli/command`) that
 //! imports no `wasi:http` and no `wasi:sockets`. A CI job that only scans
 //! state and plan files runs it without granting any network:
 //!
 //! ```sh
-//! wasmtime run --dir . access-service-token-policy.wasm policy terraform.tfstate
+//! wasmtime run --dir . access_service_token_policy_command.wasm policy terraform.tfstate
 //! ```
 //!
 //! It reads the files it is given (`wasi:filesystem`, through `--dir`) and
-//! its arguments and environment; it links the core without the component's
-//! glue, so nothing in it can make a request, in any host.
+//! its arguments and environment; it links the command line with a
+//! transport that refuses every request and no wasi-http, so nothing in it
+//! can make a request, in any host. (For embedding, the `policy-component`
+//! world goes further: no filesystem, no environment either.)
 
-use access_service_token::cli::{self, Io};
+use access_service_token_cli::{self as cli, Io};
 use access_service_token::requests::ApiRequest;
 use access_service_token::transport::{RawResponse, Transport, TransportFailure};
 use std::collections::BTreeMap;
