@@ -7,7 +7,7 @@
 // included, come from @bytecodealliance/preview2-shim. The client secret is
 // never printed. Exit status: 0 when every step did what it should, 1 otherwise.
 
-const GENERATED = './generated/access_service_token.js';
+const GENERATED = './generated/access_service_token_provider.js';
 
 /** The client secret is printed as this, never as itself. */
 const SECRET = '[secret]';

@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Embeds the access-service-token component in Python with wasmtime-py.
+"""Embeds the access-service-token components in Python with wasmtime-py.
 
-Loads the component with the PyPI `wasmtime` package (its component-model API,
-WASI 0.2 and wasi:http linked by `Linker.add_wasip2()` / `add_wasi_http()`),
-then calls the typed exports of `cloudflare:access-service-token/provider`:
-check, create (preview, then for real), read, diff and delete, against the
-Cloudflare API (or the local emulator) named by CLOUDFLARE_BASE_URL and
-CLOUDFLARE_API_TOKEN. Then it runs `policy.scan` over a sample Pulumi stack
-export, with the report rendered as JSON.
+Loads the provider component (`access_service_token_provider.wasm`) with the
+PyPI `wasmtime` package (its component-model API, WASI 0.2 and wasi:http
+linked by `Linker.add_wasip2()` / `add_wasi_http()`), then calls the typed
+exports of `cloudflare:access-service-token/provider`: check, create (preview,
+then for real), read, diff and delete, against the Cloudflare API (or the
+local emulator) named by CLOUDFLARE_BASE_URL and CLOUDFLARE_API_TOKEN. Then it
+loads the policy component (`access_service_token_policy.wasm`), with no
+wasi:http linked (it imports none), and runs `policy.scan` over a sample
+Pulumi stack export, with the report rendered as JSON.
 
 The client secret is never printed (`[secret]`). Exit status: 0 when every step
 did what it should, 1 otherwise.
 
-    python provider.py [--component PATH] [--policy-sample PATH]
+    python provider.py [--component PATH] [--policy-component PATH] [--policy-sample PATH]
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from wasmtime import component as cm
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-DEFAULT_COMPONENT = ROOT / "target/wasm32-wasip2/release/access_service_token.wasm"
+BUILT = ROOT / "target/wasm32-wasip2/release"
+DEFAULT_COMPONENT = BUILT / "access_service_token_provider.wasm"
+DEFAULT_POLICY_COMPONENT = BUILT / "access_service_token_policy.wasm"
 DEFAULT_POLICY_SAMPLE = ROOT / "policy/tests/fixtures/pulumi-export-v3.json"
 SECRET = "[secret]"
-PROVIDER = "cloudflare:access-service-token/provider@0.1.0"
-POLICY = "cloudflare:access-service-token/policy@0.1.0"
+PROVIDER = "cloudflare:access-service-token/provider@0.2.0"
+POLICY = "cloudflare:access-service-token/policy@0.2.0"
 
 
 class ComponentError(Exception):
@@ -79,17 +83,19 @@ class Component:
     `call` turns both shapes into "return the ok value or raise".
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, http: bool):
         self.engine = wasmtime.Engine()
         self.component = cm.Component.from_file(self.engine, str(path))
         linker = cm.Linker(self.engine)
         linker.add_wasip2()
-        linker.add_wasi_http()  # every outgoing request is allowed: no egress filter hook
+        if http:
+            linker.add_wasi_http()  # every outgoing request is allowed: no egress filter hook
         self.store = wasmtime.Store(self.engine)
         wasi = wasmtime.WasiConfig()  # no env, no preopens: the exports take everything as arguments
         wasi.inherit_stderr()
         self.store.set_wasi(wasi)
-        self.store.set_wasi_http()
+        if http:
+            self.store.set_wasi_http()
         self.instance = linker.instantiate(self.store, self.component)
 
     def call(self, interface: str, name: str, *args: Any) -> Any:
@@ -212,6 +218,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--component", type=Path,
                         default=Path(os.environ.get("ACCESS_SERVICE_TOKEN_WASM", DEFAULT_COMPONENT)))
+    parser.add_argument("--policy-component", type=Path,
+                        default=Path(os.environ.get("ACCESS_SERVICE_TOKEN_POLICY_WASM", DEFAULT_POLICY_COMPONENT)))
     parser.add_argument("--policy-sample", type=Path, default=DEFAULT_POLICY_SAMPLE)
     args = parser.parse_args()
 
@@ -220,16 +228,17 @@ def main() -> int:
         print("error: set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_BASE_URL for the emulator, "
               "e.g. http://127.0.0.1:8787/client/v4)", file=sys.stderr)
         return 1
-    if not args.component.is_file():
-        print(f"error: no component at {args.component}: run `cargo build --release --target wasm32-wasip2` "
-              "at the repository root, or pass --component", file=sys.stderr)
-        return 1
+    for path, flag in ((args.component, "--component"), (args.policy_component, "--policy-component")):
+        if not path.is_file():
+            print(f"error: no component at {path}: run `cargo build --release --target wasm32-wasip2` "
+                  f"at the repository root, or pass {flag}", file=sys.stderr)
+            return 1
     try:
-        c = Component(args.component)
+        c = Component(args.component, http=True)
         print(f"wasmtime-py {metadata.version('wasmtime')}: loaded {args.component.name}")
         run_provider(c, os.environ.get("CLOUDFLARE_BASE_URL"), api_token,
                      os.environ.get("CLOUDFLARE_ACCOUNT_ID", "f037e56e89293a057740de681ac9abbe"))
-        run_policy(c, args.policy_sample)
+        run_policy(Component(args.policy_component, http=False), args.policy_sample)
     except (ComponentError, AssertionError, wasmtime.WasmtimeError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -1,7 +1,7 @@
 //! A program's text, read as YAML and as JSON, then validated.
 #![no_main]
 
-use access_service_token::program;
+use access_service_token_program as program;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! A state file's text. What parses must write back to text that parses.
 #![no_main]
 
-use access_service_token::state::StateFile;
+use access_service_token_cli::state::StateFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

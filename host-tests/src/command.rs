@@ -53,14 +53,15 @@ pub struct Outcome {
 }
 
 impl CommandHarness {
-    /// Compiles the component and links WASI and wasi-http for `wasi:cli/run`.
+    /// Compiles a command and links WASI and wasi-http for `wasi:cli/run`,
+    /// as `wasmtime run -S http` does.
     pub fn load(path: &std::path::Path) -> wasmtime::Result<CommandHarness> {
         Self::load_with(path, true)
     }
 
-    /// The policy sandbox: WASI without wasi-http. The component's HTTP
-    /// imports are linked to traps, so any attempt to reach a network kills
-    /// the run instead of making a call.
+    /// WASI without wasi-http, as `wasmtime run` without `-S http`: a
+    /// command that imports wasi:http does not link (the policy command
+    /// imports none).
     pub fn load_without_http(path: &std::path::Path) -> wasmtime::Result<CommandHarness> {
         Self::load_with(path, false)
     }
@@ -72,7 +73,11 @@ impl CommandHarness {
         config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
         let component = Component::from_file(&engine, path)?;
-        let linker = component_host::link(&engine, &component, http)?;
+        let mut linker = wasmtime::component::Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        if http {
+            wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        }
         let pre = CommandPre::new(linker.instantiate_pre(&component)?)?;
         Ok(CommandHarness { engine, pre, one_kill_at_a_time: Mutex::new(()) })
     }

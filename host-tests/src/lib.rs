@@ -6,4 +6,4 @@ pub mod command;
 pub mod engine;
 pub mod harness;
 
-pub use component_host::component_path;
+pub use component_host::{command_path, policy_command_path, policy_path, provider_path};

@@ -210,6 +210,7 @@ fn example_env(cmd: &mut Command, emu: &Emulator) {
         "CLOUDFLARE_EMAIL",
         "WASMTIME",
         "ACCESS_SERVICE_TOKEN_WASM",
+        "ACCESS_SERVICE_TOKEN_POLICY_WASM",
         "NODE_OPTIONS",
     ] {
         cmd.env_remove(var);
@@ -235,7 +236,7 @@ fn node_calls_the_provider_exports_through_jco() {
 
     let generated = dir.join("generated");
     let _ = std::fs::remove_dir_all(&generated);
-    let component = host_tests::component_path();
+    let component = host_tests::provider_path();
     run(
         Command::new(dir.join("node_modules/.bin/jco"))
             .current_dir(&dir)
@@ -246,8 +247,8 @@ fn node_calls_the_provider_exports_through_jco() {
         RUN_TIMEOUT,
     );
     assert!(
-        generated.join("access_service_token.js").is_file(),
-        "jco wrote no access_service_token.js"
+        generated.join("access_service_token_provider.js").is_file(),
+        "jco wrote no access_service_token_provider.js"
     );
 
     let emu = Emulator::start(EmulatorConfig::default()).expect("the emulator starts");
@@ -303,16 +304,18 @@ fn example_python() -> PathBuf {
 fn python_embeds_the_component_with_wasmtime_py_and_drives_the_cli() {
     let python = example_python();
     let dir = root().join("examples/python");
-    let component = host_tests::component_path();
     let token = format!("/accounts/{ACCOUNT}/access/service_tokens");
 
-    // provider.py: the typed exports through wasmtime-py, wasi:http included.
+    // provider.py: the provider's typed exports through wasmtime-py, wasi:http
+    // included; then the policy component's, without wasi:http.
     let emu = Emulator::start(EmulatorConfig::default()).expect("the emulator starts");
     let mut cmd = Command::new(&python);
     cmd.current_dir(&dir)
         .arg("provider.py")
         .arg("--component")
-        .arg(&component);
+        .arg(host_tests::provider_path())
+        .arg("--policy-component")
+        .arg(host_tests::policy_path());
     example_env(&mut cmd, &emu);
     let out = run(&mut cmd, "python provider.py", RUN_TIMEOUT);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -320,7 +323,7 @@ fn python_embeds_the_component_with_wasmtime_py_and_drives_the_cli() {
     assert_lines_in_order(
         &stdout,
         &[
-            "wasmtime-py 50.0.1: loaded ",
+            "wasmtime-py 50.0.1: loaded access_service_token_provider.wasm",
             "(token [secret])",
             "check (invalid inputs): rejected, 4 failures: invalid-input: accountId: conflicts with zoneId",
             &format!("check: ok name=python-example accountId={ACCOUNT} minDaysForRenewal=30"),
@@ -362,7 +365,7 @@ fn python_embeds_the_component_with_wasmtime_py_and_drives_the_cli() {
     cmd.current_dir(&dir)
         .arg("cli.py")
         .arg("--component")
-        .arg(&component)
+        .arg(host_tests::command_path())
         .arg("--workdir")
         .arg(&work);
     example_env(&mut cmd, &emu);

@@ -1,11 +1,15 @@
-//! The policy checks in their sandbox: the component with no wasi-http at all
-//! (its HTTP imports trap if called), no environment, and the files it checks
-//! in a read-only preopened directory — as a command and as the typed export.
+//! The policy checks in their sandboxes: the policy command
+//! (`access_service_token_policy_command.wasm`) run with no wasi-http linked
+//! at all, no environment, and the files it checks in a read-only preopened
+//! directory; and the policy component (`access_service_token_policy.wasm`),
+//! whose host links no network, file or environment, called through its
+//! typed export.
 
 mod common;
 
 use host_tests::command::{CommandHarness, Invocation};
-use host_tests::harness::{policy_wit as p, wit, Harness};
+use component_host::PolicyHarness;
+use host_tests::harness::{policy_wit as p, wit};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -57,7 +61,7 @@ fn invocation(dir: &PathBuf, args: &[&str]) -> Invocation {
 #[test]
 fn the_policy_command_runs_without_network_environment_or_write_access() {
     let dir = read_only_dir("run");
-    let harness = CommandHarness::load_without_http(&host_tests::component_path()).unwrap();
+    let harness = CommandHarness::load_without_http(&host_tests::policy_command_path()).unwrap();
     let mut args = vec!["policy"];
     args.extend(FILES);
     args.extend(["--now", NOW]);
@@ -71,21 +75,21 @@ fn the_policy_command_runs_without_network_environment_or_write_access() {
         assert!(!out.stdout.contains(&secret) && !out.stderr.contains(&secret), "a secret was printed");
     }
 
-    // Same result through the typed export, also without wasi-http.
-    let typed = Harness::load_without_http(&host_tests::component_path()).unwrap();
-    let mut session = typed.session(&host_tests::harness::session_config("https://nowhere.invalid", &cloudflare_emulator::Clock::system())).unwrap();
+    // Same result through the policy component's typed export.
+    let typed = PolicyHarness::load(&host_tests::policy_path()).unwrap();
+    let mut session = typed.session(&host_tests::harness::guest_clock(&cloudflare_emulator::Clock::system())).unwrap();
     let files: Vec<p::InputFile> = FILES.iter().map(|f| p::InputFile { name: f.to_string(), text: std::fs::read_to_string(dir.join(f)).unwrap() }).collect();
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
     let settings = p::Settings { now: Some(wit::Timestamp { seconds: now.timestamp(), nanoseconds: 0 }), policy_file: None, overrides: vec![], kind: None };
-    let report = session.policy_scan(&files, &settings, p::ReportFormat::Text).unwrap().unwrap();
+    let report = session.scan(&files, &settings, p::ReportFormat::Text).unwrap().unwrap();
     assert_eq!((report.passed, report.failed), (passed, failed));
     assert_eq!(report.rendered, out.stdout, "the command prints what the export renders");
-    let sarif = session.policy_scan(&files, &settings, p::ReportFormat::Sarif).unwrap().unwrap();
+    let sarif = session.scan(&files, &settings, p::ReportFormat::Sarif).unwrap().unwrap();
     let sarif: Value = serde_json::from_str(&sarif.rendered).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), report.findings.len());
 
-    // The sandbox is real: a verb that needs the network cannot reach it.
+    // The sandbox is real: the policy command runs no verb that needs the network.
     let mut writable = invocation(&dir, &["--file", "Pulumi.yaml", "up", "--yes"]);
     writable.env = vec![("CLOUDFLARE_API_TOKEN".into(), "t".into()), ("CLOUDFLARE_BASE_URL".into(), "https://api.cloudflare.com/client/v4".into())];
     let attempt = harness.run(&writable);
@@ -97,7 +101,7 @@ fn the_policy_command_runs_without_network_environment_or_write_access() {
 #[test]
 fn usage_errors_and_violations_are_told_apart_by_the_output() {
     let dir = read_only_dir("usage");
-    let harness = CommandHarness::load_without_http(&host_tests::component_path()).unwrap();
+    let harness = CommandHarness::load_without_http(&host_tests::policy_command_path()).unwrap();
     let bad = harness.run(&invocation(&dir, &["policy", "terraform.tfstate", "--rule", "expired=fatal"])).unwrap();
     assert_eq!(bad.status, 1);
     assert!(bad.stdout.is_empty() && bad.stderr.starts_with("error:"), "{}", bad.stderr);

@@ -35,7 +35,7 @@ impl Shell {
             .env("CLOUDFLARE_API_TOKEN", DEFAULT_API_TOKEN)
             .env("CLOUDFLARE_BASE_URL", self.emu.base_url())
             .args(["run", "-S", "http", "--dir", ".", "--env", "CLOUDFLARE_API_TOKEN", "--env", "CLOUDFLARE_BASE_URL"])
-            .arg(host_tests::component_path())
+            .arg(host_tests::command_path())
             .args(args)
             .output()
             .unwrap()
@@ -93,7 +93,7 @@ fn policy_and_a_precompiled_component_through_the_real_wasmtime_cli() {
     let out = Command::new(&wasmtime)
         .current_dir(&dir)
         .args(["run", "-S", "http", "--dir", "."])
-        .arg(host_tests::component_path())
+        .arg(host_tests::command_path())
         .args(["policy", "stack.json", "--now", "2026-03-01T00:00:00Z", "--format", "json"])
         .output()
         .unwrap();
@@ -103,7 +103,7 @@ fn policy_and_a_precompiled_component_through_the_real_wasmtime_cli() {
 
     // `wasmtime compile` once, then run the .cwasm.
     let cwasm = dir.join("ast.cwasm");
-    run(Command::new(&wasmtime).arg("compile").arg(host_tests::component_path()).arg("-o").arg(&cwasm), "wasmtime compile");
+    run(Command::new(&wasmtime).arg("compile").arg(host_tests::command_path()).arg("-o").arg(&cwasm), "wasmtime compile");
     let out = run(Command::new(&wasmtime).args(["run", "-S", "http", "--allow-precompiled"]).arg(&cwasm).arg("--help"), "run the precompiled component");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Commands:"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -130,7 +130,7 @@ fn a_second_up_through_the_real_wasmtime_cli_is_refused_by_the_state_lock() {
     .unwrap();
     let sh = Shell { emu, dir: dir.clone(), wasmtime: wasmtime() };
     let cwasm = dir.join("component.cwasm");
-    run(Command::new(&sh.wasmtime).arg("compile").arg(host_tests::component_path()).arg("-o").arg(&cwasm), "wasmtime compile");
+    run(Command::new(&sh.wasmtime).arg("compile").arg(host_tests::command_path()).arg("-o").arg(&cwasm), "wasmtime compile");
     let spawn = || {
         Command::new(&sh.wasmtime)
             .current_dir(&sh.dir)

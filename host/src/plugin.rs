@@ -7,7 +7,7 @@
 //! status, a diagnostic — is each plugin's own.
 
 use crate::clock::system_clock;
-use crate::{Harness, RateLimiter, Session, SessionConfig, WallClock};
+use crate::{Harness, PolicyHarness, PolicySession, RateLimiter, Session, SessionConfig, WallClock};
 use std::sync::Arc;
 use wasmtime::component::Component;
 use wasmtime::{Cache, CacheConfig, Config, Engine};
@@ -21,9 +21,49 @@ pub const CLOCK_OFFSET_ENV: &str = "ACCESS_SERVICE_TOKEN_CLOCK_OFFSET_SECONDS";
 /// through wasmtime's cache (for measuring a cold start).
 pub const NO_CACHE_ENV: &str = "ACCESS_SERVICE_TOKEN_NO_COMPILE_CACHE";
 
+/// A component a plugin hosts: the provider (Pulumi's resource provider,
+/// Terraform's provider) or the policy checks (Pulumi's analyzer).
+pub trait Hosted: Sized + Send + Sync + 'static {
+    /// One fresh instance.
+    type Session;
+    /// The component, embedded in the plugin.
+    const WASM: &'static [u8];
+    /// Links the compiled component.
+    fn link(engine: Engine, component: &Component) -> wasmtime::Result<Self>;
+    /// A fresh instance whose requests may go where `egress` says.
+    fn session(&self, clock: &WallClock, egress: Egress) -> wasmtime::Result<Self::Session>;
+}
+
+impl Hosted for Harness {
+    type Session = Session;
+    const WASM: &'static [u8] = crate::PROVIDER_WASM;
+
+    fn link(engine: Engine, component: &Component) -> wasmtime::Result<Self> {
+        Harness::new(engine, component)
+    }
+
+    fn session(&self, clock: &WallClock, egress: Egress) -> wasmtime::Result<Session> {
+        Harness::session(self, &SessionConfig { allowed_origin: egress.origin, clock: clock.clone(), limiter: egress.limiter })
+    }
+}
+
+/// The policy component links no network, so `egress` has nothing to govern.
+impl Hosted for PolicyHarness {
+    type Session = PolicySession;
+    const WASM: &'static [u8] = crate::POLICY_WASM;
+
+    fn link(engine: Engine, component: &Component) -> wasmtime::Result<Self> {
+        PolicyHarness::new(engine, component)
+    }
+
+    fn session(&self, clock: &WallClock, _: Egress) -> wasmtime::Result<PolicySession> {
+        PolicyHarness::session(self, clock)
+    }
+}
+
 /// The compiled component and the guest's clock.
-pub struct Host {
-    harness: Harness,
+pub struct Host<H: Hosted = Harness> {
+    harness: H,
     clock: WallClock,
 }
 
@@ -73,20 +113,18 @@ pub fn clock_offset_from_env() -> Result<i64, String> {
     }
 }
 
-impl Host {
+impl<H: Hosted> Host<H> {
     /// Compiles the embedded component, through wasmtime's on-disk cache
     /// when `cached` (so a later start deserialises instead of compiling;
-    /// plugins pass `!`[`NO_CACHE_ENV`]). Without `http`, the component's
-    /// wasi-http imports are linked to traps: such instances cannot reach
-    /// any network.
-    pub fn load(cached: bool, clock_offset_seconds: i64, http: bool) -> wasmtime::Result<Host> {
+    /// plugins pass `!`[`NO_CACHE_ENV`]).
+    pub fn load(cached: bool, clock_offset_seconds: i64) -> wasmtime::Result<Host<H>> {
         let mut config = Config::new();
         if cached {
             config.cache(Some(Cache::new(CacheConfig::new())?));
         }
         let engine = Engine::new(&config)?;
-        let component = Component::new(&engine, crate::COMPONENT_WASM)?;
-        let harness = Harness::new(engine, &component, http)?;
+        let component = Component::new(&engine, H::WASM)?;
+        let harness = H::link(engine, &component)?;
         Ok(Host { harness, clock: system_clock(chrono::Duration::seconds(clock_offset_seconds)) })
     }
 
@@ -94,12 +132,11 @@ impl Host {
     pub async fn call<T: Send + 'static>(
         self: &Arc<Self>,
         egress: Egress,
-        call: impl FnOnce(&mut Session) -> wasmtime::Result<Result<T, crate::wit::Error>> + Send + 'static,
+        call: impl FnOnce(&mut H::Session) -> wasmtime::Result<Result<T, crate::wit::Error>> + Send + 'static,
     ) -> Result<T, CallError> {
         let host = self.clone();
         let joined = tokio::task::spawn_blocking(move || {
-            let config = SessionConfig { allowed_origin: egress.origin, clock: host.clock.clone(), limiter: egress.limiter };
-            let mut session = host.harness.session(&config)?;
+            let mut session = host.harness.session(&host.clock, egress)?;
             call(&mut session)
         })
         .await;

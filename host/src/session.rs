@@ -1,11 +1,12 @@
-//! Sessions: the component compiled, linked and pre-instantiated once (an
-//! `InstancePre`), and a fresh instance with its own store per session, so
-//! calls never share guest memory and may run in parallel on other threads.
+//! Sessions of the provider component: compiled, linked and
+//! pre-instantiated once (an `InstancePre`), and a fresh instance with its
+//! own store per session, so calls never share guest memory and may run in
+//! parallel on other threads.
 
 use crate::clock::{GuestClock, WallClock};
 use crate::egress::{EgressPolicy, RateLimiter};
-use crate::bindings::{ProviderComponent, ProviderComponentPre};
-use crate::{policy_wit, pulumi_wit, wit};
+use crate::bindings::provider::{ProviderComponent, ProviderComponentPre};
+use crate::{pulumi_wit, wit};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use wasmtime::component::{Component, Linker, ResourceTable};
@@ -13,8 +14,8 @@ use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// The component compiled, linked and pre-instantiated once; every session
-/// instantiates from the same `InstancePre`.
+/// The provider component compiled, linked and pre-instantiated once; every
+/// session instantiates from the same `InstancePre`.
 pub struct Harness {
     engine: Engine,
     pre: ProviderComponentPre<HostState>,
@@ -34,26 +35,17 @@ pub struct SessionConfig {
 }
 
 impl Harness {
-    /// Compiles the component at `path` and links WASI and wasi-http.
+    /// Compiles the provider component at `path` and links it.
     pub fn load(path: &Path) -> wasmtime::Result<Harness> {
-        Self::load_with(path, true)
-    }
-
-    /// The policy sandbox: no wasi-http (its imports trap if ever called).
-    pub fn load_without_http(path: &Path) -> wasmtime::Result<Harness> {
-        Self::load_with(path, false)
-    }
-
-    fn load_with(path: &Path, http: bool) -> wasmtime::Result<Harness> {
         let engine = Engine::new(&Config::new())?;
         let component = Component::from_file(&engine, path)?;
-        Self::new(engine, &component, http)
+        Self::new(engine, &component)
     }
 
     /// Links an already compiled component (for hosts that choose their own
     /// engine configuration, e.g. a compile cache).
-    pub fn new(engine: Engine, component: &Component, http: bool) -> wasmtime::Result<Harness> {
-        let linker = link(&engine, component, http)?;
+    pub fn new(engine: Engine, component: &Component) -> wasmtime::Result<Harness> {
+        let linker = link(&engine)?;
         let pre = ProviderComponentPre::new(linker.instantiate_pre(component)?)?;
         Ok(Harness { engine, pre })
     }
@@ -76,15 +68,12 @@ impl Harness {
     }
 }
 
-/// Links WASI, and wasi-http or (for the policy sandbox) traps in its place.
-pub fn link(engine: &Engine, component: &Component, http: bool) -> wasmtime::Result<Linker<HostState>> {
+/// The provider's imports: the reactors' WASI and wasi-http (whose
+/// requests the egress policy judges); no filesystem, environment or sockets.
+pub fn link(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    if http {
-        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
-    } else {
-        crate::sandbox::stub_http_as_traps(&mut linker, engine, component)?;
-    }
+    crate::link::reactor_wasi(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
     Ok(linker)
 }
 
@@ -237,23 +226,5 @@ impl Session {
     pub fn pulumi_list(&mut self, conn: &wit::Connection, req: &pulumi_wit::ListRequest) -> Call<pulumi_wit::ListResponse> {
         let f = self.instance.cloudflare_access_service_token_pulumi();
         f.call_list(&mut self.store, conn, req)
-    }
-
-    /// `policy.rules`.
-    pub fn policy_rules(&mut self) -> wasmtime::Result<Vec<policy_wit::RuleInfo>> {
-        let f = self.instance.cloudflare_access_service_token_policy();
-        f.call_rules(&mut self.store)
-    }
-
-    /// `policy.analyze`.
-    pub fn policy_analyze(&mut self, resources: &[policy_wit::EngineResource], settings: &policy_wit::Settings) -> Call<policy_wit::Report> {
-        let f = self.instance.cloudflare_access_service_token_policy();
-        f.call_analyze(&mut self.store, resources, settings)
-    }
-
-    /// `policy.scan`.
-    pub fn policy_scan(&mut self, files: &[policy_wit::InputFile], settings: &policy_wit::Settings, format: policy_wit::ReportFormat) -> Call<policy_wit::Report> {
-        let f = self.instance.cloudflare_access_service_token_policy();
-        f.call_scan(&mut self.store, files, settings, format)
     }
 }

@@ -3,7 +3,7 @@
 //! `file:line:column:` prefix.
 
 use access_service_token_program::{
-    self, eval, order, parse, validate, ConfigDecl, ConfigType, Expr, Pos, Program, ProgramError, Reference, Spanned, Template, TemplatePart,
+    self as program, eval, order, parse, validate, ConfigDecl, ConfigType, Expr, Pos, Program, ProgramError, Reference, Spanned, Template, TemplatePart,
 };
 use access_service_token::pulumi::bag::{secret, UNKNOWN_STRING};
 use serde_json::{json, Map, Value};

@@ -5,7 +5,7 @@
 //! side maps the engine's resources and per-policy configuration in, and
 //! findings out as diagnostics.
 
-use crate::host::{Egress, Host};
+use crate::host::{Egress, Host, PolicyComponent};
 use crate::proto::{self, EnforcementLevel, PolicyType};
 use crate::structs::{from_json, to_json, to_map};
 use component_host::policy_wit as p;
@@ -57,7 +57,7 @@ impl PackInfo {
 
 /// The analyzer: the component, the pack, and the policy configuration.
 pub struct Analyzer {
-    host: Arc<Host>,
+    host: Arc<Host<PolicyComponent>>,
     pack: PackInfo,
     /// `rule=level` and `expiresWithinDays=N`, as the CLI's `--rule` takes them.
     overrides: RwLock<Vec<String>>,
@@ -66,14 +66,14 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    pub fn new(host: Arc<Host>, pack: PackInfo, shutdown: watch::Sender<bool>) -> Analyzer {
+    pub fn new(host: Arc<Host<PolicyComponent>>, pack: PackInfo, shutdown: watch::Sender<bool>) -> Analyzer {
         Analyzer { host, pack, overrides: RwLock::new(Vec::new()), rules: OnceCell::new(), shutdown }
     }
 
     /// The component's rules, asked once: they never change while it runs,
     /// and `Analyze` (called for every resource) needs their descriptions.
     async fn rules(&self) -> Result<&[p::RuleInfo], Status> {
-        let rules = self.rules.get_or_try_init(|| self.host.call(Egress::none(), |s| s.policy_rules().map(Ok))).await?;
+        let rules = self.rules.get_or_try_init(|| self.host.call(Egress::none(), |s| s.rules().map(Ok))).await?;
         Ok(rules)
     }
 
@@ -82,7 +82,7 @@ impl Analyzer {
         let overrides = self.overrides.read().map(|o| o.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone());
         let settings = p::Settings { now: None, policy_file: None, overrides, kind: None };
         let rules = self.rules().await?;
-        let report = self.host.call(Egress::none(), move |s| s.policy_analyze(&resources, &settings)).await?;
+        let report = self.host.call(Egress::none(), move |s| s.analyze(&resources, &settings)).await?;
         let summary = |id: &str| rules.iter().find(|r| r.id == id).map(|r| r.summary.clone()).unwrap_or_default();
         let diagnostics = report
             .findings
@@ -187,7 +187,7 @@ impl proto::analyzer_server::Analyzer for Analyzer {
         // The component validates the whole configuration (unknown policies,
         // levels, the window's range) by judging nothing with it.
         let settings = p::Settings { now: None, policy_file: None, overrides: overrides.clone(), kind: None };
-        self.host.call(Egress::none(), move |s| s.policy_analyze(&[], &settings)).await.map_err(|s| Status::invalid_argument(format!("policy configuration: {}", s.message())))?;
+        self.host.call(Egress::none(), move |s| s.analyze(&[], &settings)).await.map_err(|s| Status::invalid_argument(format!("policy configuration: {}", s.message())))?;
         component_host::log!("Configure: {}", overrides.join(", "));
         *self.overrides.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = overrides;
         Ok(Response::new(()))

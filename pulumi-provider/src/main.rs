@@ -4,11 +4,12 @@
 use pulumi_provider::proto::resource_provider_server::ResourceProviderServer;
 use pulumi_provider::plugin::MAX_MESSAGE;
 use pulumi_provider::server::Provider;
+use pulumi_provider::host::ProviderComponent;
 use std::process::ExitCode;
 use tonic::service::Routes;
 
 fn main() -> ExitCode {
-    pulumi_provider::plugin::main("pulumi-resource-cloudflare-access-service-token", true, |host, stop| {
+    pulumi_provider::plugin::main::<ProviderComponent>("pulumi-resource-cloudflare-access-service-token", |host, stop| {
         let provider = Provider::new(host, Box::new(|k| std::env::var(k).ok()), stop);
         Routes::new(ResourceProviderServer::new(provider).max_decoding_message_size(MAX_MESSAGE).max_encoding_message_size(MAX_MESSAGE))
     })

@@ -4,6 +4,7 @@
 //! `Cancel`, a signal, or the engine's exit.
 
 use crate::host::Host;
+use component_host::plugin::Hosted;
 use crate::watch;
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,15 +19,15 @@ pub const MAX_MESSAGE: usize = 400 * 1024 * 1024;
 
 pub use component_host::plugin::NO_CACHE_ENV;
 
-/// Runs a plugin: loads the component (with `http` or without), then serves
-/// the routes `make` builds from it and the stop switch.
-pub fn main(name: &str, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -> Routes) -> ExitCode {
+/// Runs a plugin: loads the component `H` (the provider or the policy
+/// checks), then serves the routes `make` builds from it and the stop switch.
+pub fn main<H: Hosted>(name: &str, make: impl FnOnce(Arc<Host<H>>, Sender<bool>) -> Routes) -> ExitCode {
     let engine = std::env::args().nth(1);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => return fail(name, &format!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(serve(engine, http, make)) {
+    match runtime.block_on(serve(engine, make)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(name, &e),
     }
@@ -37,9 +38,9 @@ fn fail(name: &str, message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn serve(engine: Option<String>, http: bool, make: impl FnOnce(Arc<Host>, Sender<bool>) -> Routes) -> Result<(), String> {
+async fn serve<H: Hosted>(engine: Option<String>, make: impl FnOnce(Arc<Host<H>>, Sender<bool>) -> Routes) -> Result<(), String> {
     let offset = component_host::plugin::clock_offset_from_env()?;
-    let host = Host::load(component_host::plugin::cache_from_env(), offset, http).map_err(|e| format!("cannot load the component: {e:#}"))?;
+    let host = Host::<H>::load(component_host::plugin::cache_from_env(), offset).map_err(|e| format!("cannot load the component: {e:#}"))?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| format!("cannot listen on loopback: {e}"))?;
     let port = listener.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
     let (stop, mut stopped) = tokio::sync::watch::channel(false);

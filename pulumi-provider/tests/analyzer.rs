@@ -206,12 +206,12 @@ fn analyze_stack_matches_the_cli_scan_of_the_same_stack() {
         }
         json!({"urn": r["urn"], "type": r["type"], "custom": true, "id": "x", "outputs": outputs})
     }).collect::<Vec<_>>()}});
-    let host = pulumi_provider::host::Host::load(false, 0, false).unwrap();
+    let host = pulumi_provider::host::Host::<pulumi_provider::host::PolicyComponent>::load(false, 0).unwrap();
     let files = vec![component_host::policy_wit::InputFile { name: "stack.json".into(), text: export.to_string() }];
     let settings = component_host::policy_wit::Settings { now: None, policy_file: None, overrides: vec![], kind: None };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let report = runtime
-        .block_on(std::sync::Arc::new(host).call(pulumi_provider::host::Egress::none(), move |s| s.policy_scan(&files, &settings, component_host::policy_wit::ReportFormat::Text)))
+        .block_on(std::sync::Arc::new(host).call(pulumi_provider::host::Egress::none(), move |s| s.scan(&files, &settings, component_host::policy_wit::ReportFormat::Text)))
         .unwrap();
     let mut from_cli: Vec<(String, String, String)> = report.findings.into_iter().map(|f| (f.rule_id, f.address, f.message)).collect();
     let mut from_engine: Vec<(String, String, String)> = diagnostics
@@ -274,26 +274,20 @@ fn the_recorded_stack_is_judged_and_odd_input_does_not_crash() {
 
 #[test]
 fn the_analyzers_component_cannot_reach_any_network() {
-    use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
-    let emu = Emulator::start(EmulatorConfig { clock: Clock::system(), ..EmulatorConfig::default() }).unwrap();
-    // The analyzer's host: the same component, wasi-http linked to traps.
-    let host = std::sync::Arc::new(pulumi_provider::host::Host::load(false, 0, false).unwrap());
-    let conn = component_host::wit::Connection {
-        base_url: Some(emu.base_url()),
-        credentials: component_host::wit::Credentials::ApiToken(DEFAULT_API_TOKEN.into()),
-        retry: None,
-        requests_per_second: None,
-        request_timeout_ms: None,
-    };
-    let req = component_host::pulumi_wit::CreateRequest { urn: urn("net"), properties: json!({"name": "n", "accountId": ACCOUNT, "minDaysForRenewal": 0}).to_string(), preview: false };
-    // Even allowed to reach the emulator's origin, the instance has no way out.
-    let egress = pulumi_provider::host::Egress { origin: emu.base_url(), limiter: None };
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let status = runtime.block_on(host.call(egress, move |s| s.pulumi_create(&conn, &req))).unwrap_err();
-    assert_eq!(status.code(), tonic::Code::Internal);
-    assert!(status.message().contains("has no network"), "{}", status.message());
-    assert!(emu.requests().is_empty(), "no request reached the API");
-    assert!(emu.tokens().is_empty());
+    use component_host::{PolicyHarness, PROVIDER_WASM, POLICY_WASM};
+    let engine = wasmtime::Engine::default();
+    // The analyzer's component imports nothing that reaches out...
+    let policy = wasmtime::component::Component::new(&engine, POLICY_WASM).unwrap();
+    let imports: Vec<String> = policy.component_type().imports(&engine).map(|(name, _)| name.to_string()).collect();
+    for forbidden in ["wasi:http/", "wasi:sockets/", "wasi:filesystem/", "wasi:cli/environment"] {
+        assert!(!imports.iter().any(|i| i.starts_with(forbidden)), "the policy component imports {forbidden}: {imports:?}");
+    }
+    assert!(PolicyHarness::new(engine.clone(), &policy).is_ok());
+    // ...and the analyzer's linker has no network to give: a component that
+    // asks for wasi:http (the provider) does not even link.
+    let provider = wasmtime::component::Component::new(&engine, PROVIDER_WASM).unwrap();
+    let refused = PolicyHarness::new(engine, &provider).err().expect("the provider cannot link without a network").to_string();
+    assert!(refused.contains("wasi:http"), "{refused}");
 }
 
 #[test]

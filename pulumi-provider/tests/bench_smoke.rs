@@ -5,7 +5,12 @@
 
 #[test]
 fn the_plugin_benchmark_runs_every_figure() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plugin-bench")).arg("--smoke").output().expect("run the benchmark");
+    // `cargo test` builds the examples beside the binaries.
+    let plugin = std::path::Path::new(env!("CARGO_BIN_EXE_pulumi-resource-cloudflare-access-service-token"));
+    let bench = plugin.parent().expect("the target directory").join("examples").join("plugin-bench");
+    let out = std::process::Command::new(&bench).arg("--smoke").output().unwrap_or_else(|e| {
+        panic!("run {}: {e} (`cargo test -p pulumi-provider` builds it; a lone `--test bench_smoke` does not: add `--examples` to a build first)", bench.display())
+    });
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     for label in [

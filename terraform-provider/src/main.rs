@@ -40,7 +40,7 @@ fn fail(message: &str) -> ExitCode {
 
 async fn serve(handshake: Handshake, debug: bool) -> Result<(), String> {
     let offset = component_host::plugin::clock_offset_from_env()?;
-    let host = component_host::plugin::Host::load(component_host::plugin::cache_from_env(), offset, true).map_err(|e| format!("cannot load the component: {e:#}"))?;
+    let host = component_host::plugin::Host::load(component_host::plugin::cache_from_env(), offset).map_err(|e| format!("cannot load the component: {e:#}"))?;
     let provider = Provider::new(Arc::new(host), Box::new(|k| std::env::var(k).ok()));
     let routes = Routes::new(ProviderServer::new(provider).max_decoding_message_size(MAX_MESSAGE).max_encoding_message_size(MAX_MESSAGE));
     let options = ServeOptions { debug_provider_address: debug.then(|| PROVIDER_ADDRESS.to_string()), ..Default::default() };

@@ -9,7 +9,7 @@
 //! is empty, by construction, in every host. (A panic then prints without
 //! a backtrace, as it would with `RUST_BACKTRACE` unset.)
 //!
-//! The import test (`host-tests/tests/component_imports.rs`) fails if a
+//! The import test (`host-tests/tests/components.rs`) fails if a
 //! toolchain renames the symbol and the import comes back.
 
 /// wasi-libc's `wasip2_list_tuple2_string_string_t`: a pointer and a length.

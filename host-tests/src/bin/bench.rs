@@ -16,9 +16,11 @@
 //! time; an error (a failed command, a trap, a missing Python) stops the run
 //! with a message and exit status 1.
 //!
-//! 1. **Component**: size of the `.wasm`; compile time (`Component::from_file`,
-//!    median of 3); warm instantiation from the shared `InstancePre`
-//!    (`Harness::session`).
+//! 1. **Components**: for each of the four (provider, policy, command,
+//!    policy command) and any file given with `--also <label>=<path>` (an
+//!    older build, to compare): size of the `.wasm` and compile time
+//!    (`Component::from_file`, median of 3); then warm instantiation of the
+//!    provider from the shared `InstancePre` (`Harness::session`).
 //! 2. **Per call**: `check` and `diff` through the component (typed exports,
 //!    arguments lowered and results lifted each call) beside the same core
 //!    called natively (`provider::check` / `provider::diff`), and the ratio.
@@ -36,8 +38,8 @@
 //! 5. **No-op preview** of those 1000 after the refresh: calls (0 expected)
 //!    and wall time.
 //! 6. **Policy scan** of a generated `pulumi stack export` (deployment v3,
-//!    pretty-printed) holding N service tokens: MB/s through the component's
-//!    typed `policy` export (a fresh session per run) and natively
+//!    pretty-printed) holding N service tokens: MB/s through the policy
+//!    component's typed export (a fresh session per run) and natively
 //!    (`policy::scan` + `render`), and the ratio; at N/100, N/10 and N, with
 //!    the measured scaling exponent. A size projected to take more than
 //!    150 s per scan is reported as not run, with the projection.
@@ -55,13 +57,17 @@
 //!    cache holds the component (the CLI caches by default, in
 //!    `~/.cache/wasmtime`), a run with the cache off (`-C cache=n`: compiled
 //!    every time), `wasmtime compile` to a `.cwasm`, and a run of the `.cwasm`
-//!    (`--allow-precompiled`).
+//!    (`--allow-precompiled`). Then the `policy` verb over a Terraform plan,
+//!    first run with an empty cache: through the command with `-S http`, and
+//!    through the policy command without it.
 
 use access_service_token::model::{TokenArgs, TokenState};
-use access_service_token::{policy, provider, secret::Secret};
+use access_service_token::{provider, secret::Secret};
+use access_service_token_policy_rules as policy;
 use chrono::{DateTime, TimeDelta, Utc};
 use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, Scope, DEFAULT_API_TOKEN};
 use host_tests::command::{CommandHarness, Invocation, Outcome};
+use component_host::PolicyHarness;
 use host_tests::harness::{policy_wit, wit, Harness, SessionConfig};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -95,6 +101,8 @@ struct Plan {
     startup_runs: usize,
     /// The sections to run (`--only`); all when empty.
     only: Vec<String>,
+    /// More components to size and compile (`--also <label>=<path>`).
+    also: Vec<(String, PathBuf)>,
 }
 
 impl Plan {
@@ -116,6 +124,7 @@ impl Plan {
             sdk_iterations: 3,
             startup_runs: 1,
             only: Vec::new(),
+            also: Vec::new(),
         }
     }
 
@@ -137,6 +146,7 @@ impl Plan {
             sdk_iterations: q(30, 200),
             startup_runs: q(3, 5),
             only: Vec::new(),
+            also: Vec::new(),
         }
     }
 
@@ -155,13 +165,20 @@ fn main() -> ExitCode {
     let json_path = args.iter().position(|a| a == "--json").map(|i| args.get(i + 1).map(PathBuf::from));
     let only = args.iter().position(|a| a == "--only").map(|i| args.get(i + 1).map(|list| list.split(',').map(String::from).collect::<Vec<_>>()));
     let unknown = only.iter().flatten().flatten().find(|s| !SECTIONS.contains(&s.as_str()));
-    if json_path == Some(None) || only == Some(None) || unknown.is_some() || args.iter().any(|a| a == "--help" || a == "-h") {
-        eprintln!("usage: bench [--quick | --smoke] [--json <path>] [--only <section>[,<section>…]]");
+    let also: Vec<Option<(String, PathBuf)>> = args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| *a == "--also")
+        .map(|(i, _)| args.get(i + 1).and_then(|v| v.split_once('=')).map(|(l, p)| (l.to_string(), PathBuf::from(p))))
+        .collect();
+    if json_path == Some(None) || only == Some(None) || unknown.is_some() || also.contains(&None) || args.iter().any(|a| a == "--help" || a == "-h") {
+        eprintln!("usage: bench [--quick | --smoke] [--json <path>] [--only <section>[,<section>…]] [--also <label>=<component.wasm>]…");
         eprintln!("sections: {}", SECTIONS.join(", "));
         return ExitCode::FAILURE;
     }
     let mut plan = if args.iter().any(|a| a == "--smoke") { Plan::smoke() } else { Plan::new(quick) };
     plan.only = only.flatten().unwrap_or_default();
+    plan.also = also.into_iter().flatten().collect();
     match run(&plan, json_path.flatten().as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -173,14 +190,14 @@ fn main() -> ExitCode {
 
 fn run(plan: &Plan, json_path: Option<&Path>) -> R<()> {
     let mut table = Table::default();
-    let path = host_tests::component_path();
-    eprintln!("component: {}", path.display());
+    let (provider_wasm, command_wasm) = (host_tests::provider_path(), host_tests::command_path());
+    eprintln!("components: {}", provider_wasm.parent().map(|d| d.display().to_string()).unwrap_or_default());
     let in_process = ["component", "call", "up", "refresh", "policy", "sdk"].iter().any(|s| plan.runs(s));
     if in_process {
-        let harness = Harness::load(&path).or_fail("load the component")?;
-        let command = CommandHarness::load(&path).or_fail("load the component as a command")?;
+        let harness = Harness::load(&provider_wasm).or_fail("load the provider component")?;
+        let command = CommandHarness::load(&command_wasm).or_fail("load the command")?;
         if plan.runs("component") {
-            component_figures(plan, &path, &harness, &mut table)?;
+            component_figures(plan, &harness, &mut table)?;
         }
         if plan.runs("call") {
             per_call_figures(plan, &harness, &mut table)?;
@@ -192,21 +209,22 @@ fn run(plan: &Plan, json_path: Option<&Path>) -> R<()> {
             refresh_and_preview_figures(plan, &command, &mut table)?;
         }
         if plan.runs("policy") {
-            policy_figures(plan, &harness, &mut table)?;
+            let policy = PolicyHarness::load(&host_tests::policy_path()).or_fail("load the policy component")?;
+            policy_figures(plan, &policy, &mut table)?;
         }
         if plan.runs("sdk") {
             sdk_figures(plan, &harness, &mut table)?;
         }
     }
     if plan.runs("startup") {
-        startup_figures(plan, &path, &mut table)?;
+        startup_figures(plan, &command_wasm, &mut table)?;
     }
     table.print();
     if let Some(p) = json_path {
         let doc = json!({
             "quick": plan.quick,
             "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-            "component": path.display().to_string(),
+            "components": components(plan).iter().map(|(label, path)| json!({"label": label, "path": path.display().to_string()})).collect::<Vec<_>>(),
             "figures": table.json(),
         });
         std::fs::write(p, serde_json::to_string_pretty(&doc).unwrap_or_default()).or_fail(&format!("write {}", p.display()))?;
@@ -217,17 +235,32 @@ fn run(plan: &Plan, json_path: Option<&Path>) -> R<()> {
 
 // ---------------------------------------------------------------- 1. component
 
-fn component_figures(plan: &Plan, path: &Path, harness: &Harness, table: &mut Table) -> R<()> {
-    progress("1. component size, compile, instantiation");
-    table.section("1_component", "1. Component");
-    let size = std::fs::metadata(path).or_fail("stat the component")?.len();
-    table.count("size_bytes", "size (bytes)", size);
+/// The components measured: the four built, then those given with `--also`.
+fn components(plan: &Plan) -> Vec<(String, PathBuf)> {
+    let mut all = vec![
+        ("provider".to_string(), host_tests::provider_path()),
+        ("policy".to_string(), host_tests::policy_path()),
+        ("command".to_string(), host_tests::command_path()),
+        ("policy_command".to_string(), host_tests::policy_command_path()),
+    ];
+    all.extend(plan.also.iter().cloned());
+    all
+}
+
+fn component_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
+    progress("1. component sizes, compile, instantiation");
+    table.section("1_component", &format!("1. Components: size, and compile with Component::from_file (median of {})", plan.compiles));
     let engine = wasmtime::Engine::new(&wasmtime::Config::new()).or_fail("create an engine")?;
-    let compile = timed_runs(plan.compiles, || wasmtime::component::Component::from_file(&engine, path).or_fail("compile"))?;
-    table.time("compile", &format!("compile, Component::from_file (median of {})", plan.compiles), median(compile));
+    for (label, path) in components(plan) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let size = std::fs::metadata(&path).or_fail(&format!("stat {}", path.display()))?.len();
+        table.count(&format!("{label}_size_bytes"), &format!("{label} ({name}): size (bytes)"), size);
+        let compile = timed_runs(plan.compiles, || wasmtime::component::Component::from_file(&engine, &path).or_fail("compile"))?;
+        table.time(&format!("{label}_compile"), &format!("{label}: compile"), median(compile));
+    }
     let config = session_config("http://127.0.0.1:9");
     let inst = timed_runs(plan.instantiations, || harness.session(&config).or_fail("instantiate"))?;
-    table.time("instantiate", &format!("warm instantiation via InstancePre (median of {})", plan.instantiations), median(inst));
+    table.time("instantiate", &format!("provider: warm instantiation via InstancePre (median of {})", plan.instantiations), median(inst));
     Ok(())
 }
 
@@ -377,7 +410,7 @@ const SCAN_BUDGET_S: f64 = 150.0;
 /// Scans at N/100, N/10 and N tokens, so the figures show how the time
 /// scales; a size whose projected time (from the exponent measured on the
 /// smaller sizes) exceeds [`SCAN_BUDGET_S`] is reported as not run.
-fn policy_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> {
+fn policy_figures(plan: &Plan, harness: &PolicyHarness, table: &mut Table) -> R<()> {
     let target = plan.policy_tokens;
     table.section("6_policy_scan", &format!("6. policy scan of a Pulumi stack export (median of {}; sizes N/100, N/10, N = {target})", plan.policy_runs));
     let mut measured: Vec<(f64, f64)> = Vec::new(); // (tokens, component seconds)
@@ -416,19 +449,19 @@ fn scaling_exponent(measured: &[(f64, f64)]) -> Option<f64> {
 /// Input bytes, then the seconds of each run through the component (a
 /// fresh instance per scan, as a CI run has; instantiation not timed) and
 /// natively, alternately. Both render the text report.
-fn policy_scan_at(n: usize, runs: usize, harness: &Harness) -> R<(usize, Vec<f64>, Vec<f64>)> {
+fn policy_scan_at(n: usize, runs: usize, harness: &PolicyHarness) -> R<(usize, Vec<f64>, Vec<f64>)> {
     let text = pulumi_export(n);
     let now = start();
     let w_files = [policy_wit::InputFile { name: "stack.json".into(), text: text.clone() }];
     let w_settings = policy_wit::Settings { now: Some(timestamp(now)), policy_file: None, overrides: vec![], kind: None };
     let files = [policy::InputFile::new("stack.json", text)];
     let settings = policy::Settings::build(now, None, &[]).or_fail("policy settings")?;
-    let config = session_config("http://127.0.0.1:9");
+    let clock = host_tests::harness::guest_clock(&Clock::fixed(now));
     let (via_component, native) = side_by_side(
         runs,
         || {
-            let mut session = harness.session(&config).or_fail("instantiate")?;
-            time(|| component(session.policy_scan(&w_files, &w_settings, policy_wit::ReportFormat::Text), "policy scan"))
+            let mut session = harness.session(&clock).or_fail("instantiate")?;
+            time(|| component(session.scan(&w_files, &w_settings, policy_wit::ReportFormat::Text), "policy scan"))
         },
         || {
             time(|| match policy::scan(&files, None, &settings).or_fail("native policy scan")? {
@@ -550,6 +583,36 @@ fn startup_figures(plan: &Plan, wasm: &Path, table: &mut Table) -> R<()> {
     table.time("uncached_run", "run with the cache off (-C cache=n)", median(uncached));
     table.time("compile_cwasm", "wasmtime compile to .cwasm (once)", compile);
     table.time("cwasm_run", "run of the .cwasm (--allow-precompiled)", median(precompiled));
+
+    // The `policy` verb over a Terraform plan, each first run on an empty cache:
+    // the command needs `-S http` to start, the policy command runs without it.
+    let plan_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/fixtures/terraform-plan.json");
+    std::fs::copy(&plan_file, scratch.0.join("plan.json")).or_fail("copy the plan fixture")?;
+    let policy_run = |component: &Path, http: bool, run: usize| -> R<f64> {
+        let cache = scratch.0.join(format!("policy-cache-{}-{run}", component.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()));
+        let file = cache.with_extension("toml");
+        std::fs::write(&file, format!("[cache]\ndirectory = {:?}\n", cache.display().to_string())).or_fail("write a cache config")?;
+        let mut cmd = Command::new(&wasmtime);
+        cmd.current_dir(&scratch.0).arg("run").args(["-C", &format!("cache-config={}", file.display())]);
+        if http {
+            cmd.args(["-S", "http"]);
+        }
+        cmd.args(["--dir", "."]).arg(component).args(["policy", "plan.json", "--now", "2026-03-01T00:00:00Z", "--format", "json"]);
+        time(|| match cmd.output() {
+            Ok(out) if out.stdout.starts_with(b"{") => Ok(()),
+            Ok(out) => Err(format!("the policy verb printed no report: {}", String::from_utf8_lossy(&out.stderr))),
+            Err(e) => Err(format!("run wasmtime: {e}")),
+        })
+    };
+    let policy_command = host_tests::policy_command_path();
+    let mut through_command = Vec::new();
+    let mut through_policy_command = Vec::new();
+    for run in 0..runs {
+        through_command.push(policy_run(wasm, true, run)?);
+        through_policy_command.push(policy_run(&policy_command, false, run)?);
+    }
+    table.time("policy_first_run_command", "`policy` verb, first run, empty cache: command (`-S http`)", median(through_command));
+    table.time("policy_first_run_policy_command", "`policy` verb, first run, empty cache: policy command (no `-S http`)", median(through_policy_command));
     Ok(())
 }
 

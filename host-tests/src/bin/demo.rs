@@ -4,7 +4,7 @@
 //! renewal shown in preview, then applied → delete. Every API call made is
 //! printed; the client secret is shown as `[secret]`.
 
-use access_service_token::engine::Op;
+use access_service_token_cli::engine::Op;
 use chrono::{TimeDelta, Utc};
 use cloudflare_emulator::{Clock, Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
 use host_tests::engine::{self, Applied};
@@ -39,8 +39,8 @@ fn run() -> Result<(), String> {
     let emu = Emulator::start(EmulatorConfig { clock: clock.clone(), ..EmulatorConfig::default() }).map_err(|e| format!("start the emulator: {e}"))?;
     println!("Cloudflare API emulator listening on {}", emu.base_url());
     let started = std::time::Instant::now();
-    let harness = Harness::load(&host_tests::component_path()).map_err(|e| format!("load the component: {e:#}"))?;
-    println!("component loaded from {} in {:.2?}", host_tests::component_path().display(), started.elapsed());
+    let harness = Harness::load(&host_tests::provider_path()).map_err(|e| format!("load the component: {e:#}"))?;
+    println!("component loaded from {} in {:.2?}", host_tests::provider_path().display(), started.elapsed());
     let mut session = harness
         .session(&host_tests::harness::session_config(&emu.base_url(), &clock))
         .map_err(|e| format!("instantiate: {e:#}"))?;

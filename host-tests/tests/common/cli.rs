@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 pub fn command() -> &'static CommandHarness {
     static H: OnceLock<CommandHarness> = OnceLock::new();
-    H.get_or_init(|| CommandHarness::load(&host_tests::component_path()).expect("load the component as a command"))
+    H.get_or_init(|| CommandHarness::load(&host_tests::command_path()).expect("load the component as a command"))
 }
 
 /// The seed program, verbatim.

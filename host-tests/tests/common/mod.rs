@@ -21,7 +21,7 @@ pub const REACHES: std::time::Duration = std::time::Duration::from_secs(120);
 
 pub fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Harness> = OnceLock::new();
-    HARNESS.get_or_init(|| Harness::load(&host_tests::component_path()).expect("load the component"))
+    HARNESS.get_or_init(|| Harness::load(&host_tests::provider_path()).expect("load the component"))
 }
 
 /// An emulator, a session of the component allowed to reach it, and a

@@ -2,10 +2,10 @@
 //! emulator. Figures only: nothing here asserts a time.
 //!
 //! ```sh
-//! cargo build --release -p pulumi-provider --bins   # the plugins beside the bench
-//! target/release/plugin-bench                        # full run
-//! target/release/plugin-bench --smoke                # every figure at tiny sizes (a test runs this)
-//! target/release/plugin-bench --only start,analyze   # some sections: start,call,create,analyze
+//! cargo build --release -p pulumi-provider --bins --examples   # the plugins and the bench
+//! target/release/examples/plugin-bench                        # full run
+//! target/release/examples/plugin-bench --smoke                # every figure at tiny sizes (a test runs this)
+//! target/release/examples/plugin-bench --only start,analyze   # some sections: start,call,create,analyze
 //! ```
 //!
 //! The plugin measured is the `pulumi-resource-cloudflare-access-service-token`
@@ -34,7 +34,7 @@
 //!    (N-1)/50 s plus the latency.
 
 use cloudflare_emulator::{Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
-use component_host::{clock::system_clock, origin_of, pulumi_wit as p, Harness, Session, SessionConfig};
+use component_host::{clock::system_clock, origin_of, pulumi_wit as p, Harness, PolicyHarness, Session, SessionConfig};
 use pulumi_provider::proto::{self, resource_provider_client::ResourceProviderClient};
 use pulumi_provider::structs::{from_json, to_json};
 use serde_json::{json, Value};
@@ -116,7 +116,9 @@ fn run() -> R<()> {
         }
     }
     plan.only = only;
-    let plugin = std::env::current_exe().map_err(|e| format!("where am I: {e}"))?.with_file_name(PLUGIN);
+    let me = std::env::current_exe().map_err(|e| format!("where am I: {e}"))?;
+    // target/<profile>/examples/plugin-bench → target/<profile>/<plugin>
+    let plugin = me.parent().and_then(|d| d.parent()).ok_or("no target directory")?.join(PLUGIN);
     if !plugin.is_file() {
         return Err(format!("no plugin at {} (build the plugins beside the bench: cargo build [--release] -p pulumi-provider --bins)", plugin.display()));
     }
@@ -375,8 +377,8 @@ async fn round_trips(plan: &Plan, plugin: &Path, scratch: &Scratch) -> R<()> {
     // The component in this process, as the plugin hosts it (no egress: check
     // and diff make no request), given the bags the plugin would give it.
     let engine = wasmtime::Engine::new(&wasmtime::Config::new()).map_err(|e| format!("wasmtime engine: {e:#}"))?;
-    let component = wasmtime::component::Component::new(&engine, component_host::COMPONENT_WASM).map_err(|e| format!("compile the component: {e:#}"))?;
-    let harness = Harness::new(engine, &component, true).map_err(|e| format!("link the component: {e:#}"))?;
+    let component = wasmtime::component::Component::new(&engine, component_host::PROVIDER_WASM).map_err(|e| format!("compile the component: {e:#}"))?;
+    let harness = Harness::new(engine, &component).map_err(|e| format!("link the component: {e:#}"))?;
     let config = SessionConfig { allowed_origin: origin_of("https://api.cloudflare.com"), clock: system_clock(chrono::Duration::zero()), limiter: None };
     let wit_check = p::CheckRequest { urn: check.urn.clone(), olds: to_json(check.olds.as_ref()), news: to_json(check.news.as_ref()) };
     let wit_diff = p::DiffRequest { urn: diff.urn.clone(), id: diff.id.clone(), olds: to_json(diff.olds.as_ref()), news: to_json(diff.news.as_ref()), ignore_changes: vec![] };
@@ -494,16 +496,15 @@ async fn analyze_stack(plan: &Plan, analyzer: &Path, scratch: &Scratch) -> R<()>
     row("AnalyzeStack over gRPC (Struct encoding, the sandboxed component, diagnostics back)", format!("{} ({:.0} resources/s, {} diagnostics)", show(grpc), n / grpc.as_secs_f64(), answer.diagnostics.len()));
 
     // The verb's path: the component's policy scan of the export text, in a
-    // sandbox without wasi-http, as `access-service-token policy` runs it.
+    // policy component, which links no network, as the analyzer runs it.
     let engine = wasmtime::Engine::new(&wasmtime::Config::new()).map_err(|e| format!("engine: {e}"))?;
-    let component = wasmtime::component::Component::new(&engine, component_host::COMPONENT_WASM).map_err(|e| format!("compile: {e}"))?;
-    let harness = Harness::new(engine, &component, false).map_err(|e| format!("link: {e}"))?;
-    let config = SessionConfig { allowed_origin: String::new(), clock: system_clock(chrono::Duration::zero()), limiter: None };
-    let mut session: Session = harness.session(&config).map_err(|e| format!("instantiate: {e}"))?;
+    let component = wasmtime::component::Component::new(&engine, component_host::POLICY_WASM).map_err(|e| format!("compile: {e}"))?;
+    let harness = PolicyHarness::new(engine, &component).map_err(|e| format!("link: {e}"))?;
+    let mut session = harness.session(&system_clock(chrono::Duration::zero())).map_err(|e| format!("instantiate: {e}"))?;
     let files = vec![pw::InputFile { name: "stack.json".into(), text: export }];
     let settings = pw::Settings { now: None, policy_file: None, overrides: vec![], kind: None };
     let started = Instant::now();
-    let report = session.policy_scan(&files, &settings, pw::ReportFormat::Text).map_err(|e| format!("scan trapped: {e}"))?.map_err(|e| format!("scan: {e:?}"))?;
+    let report = session.scan(&files, &settings, pw::ReportFormat::Text).map_err(|e| format!("scan trapped: {e}"))?.map_err(|e| format!("scan: {e:?}"))?;
     let scan = started.elapsed();
     row("policy verb's scan of the same stack export (in-process, text report)", format!("{} ({:.0} resources/s, {} findings)", show(scan), n / scan.as_secs_f64(), report.findings.len()));
     if report.findings.len() != answer.diagnostics.len() {
