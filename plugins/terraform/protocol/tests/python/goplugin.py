@@ -6,7 +6,7 @@ plus the go-plugin variables). grpcio's own TLS cannot use a P-521 client key, s
 with Python's `ssl` (OpenSSL) and gRPC runs over it through a local TCP->TLS bridge.
 
 Users: `goplugin_client.py` (the handshake-layer scenarios against the demo plugin) and
-`terraform-provider/tests/support/terraform.py` (Terraform core's side of tfplugin6). Nothing
+`plugins/terraform/tests/support/terraform.py` (Terraform core's side of tfplugin6). Nothing
 here prints on stdout: the driver speaks JSON there.
 """
 import atexit

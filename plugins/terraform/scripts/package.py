@@ -1,7 +1,7 @@
 """Packages terraform-provider-cfaccess as a registry release is packaged, and
 lays it out as a filesystem mirror that `terraform init` / `tofu init` accept.
 
-    python3 terraform-provider/scripts/package.py [--binary PATH] [--out DIR]
+    python3 plugins/terraform/scripts/package.py [--binary PATH] [--out DIR]
         [--version 0.1.0] [--host registry.terraform.io]
         [--namespace access-service-token]
 
@@ -36,7 +36,7 @@ def target_platform():
 
 
 def main(argv):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=os.path.join(root, "target", "release", "terraform-provider-cfaccess"))
     parser.add_argument("--out", default=os.path.join(root, "target", "terraform-mirror"))

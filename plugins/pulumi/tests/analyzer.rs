@@ -245,7 +245,7 @@ fn a_stack_larger_than_grpcs_default_limit_is_analyzed() {
 #[test]
 fn the_recorded_stack_is_judged_and_odd_input_does_not_crash() {
     let (plugin, mut engine) = start("recorded");
-    let recorded: Value = serde_json::from_str(include_str!("../../reference/fixtures/pulumi-v5.49.0-stack-state-AccessServiceToken.json")).unwrap();
+    let recorded: Value = serde_json::from_str(include_str!("../../../reference/fixtures/pulumi-v5.49.0-stack-state-AccessServiceToken.json")).unwrap();
     let mut outputs = recorded["outputs"].clone();
     outputs["clientSecret"] = secret("REDACTED BY PROVIDERTEST");
     let stack = json!({"resources": [
@@ -292,7 +292,7 @@ fn the_analyzers_component_cannot_reach_any_network() {
 
 #[test]
 fn the_example_policy_pack_and_its_config_are_what_the_analyzer_takes() {
-    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/policy-pack"));
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/policy-pack"));
     let plugin = Plugin::start_analyzer(dir, &[]);
     let mut engine = Engine::connect_analyzer(&plugin);
     let info = engine.ok("GetAnalyzerInfo", json!({}));

@@ -72,7 +72,7 @@ fn starts_as_the_engine_expects_and_describes_itself() {
 
 #[test]
 fn replays_the_recorded_pulumi_check_and_create() {
-    let recording: Value = serde_json::from_str(include_str!("../../reference/fixtures/pulumi-v5.49.0-grpc-check-create-AccessServiceToken.json")).unwrap();
+    let recording: Value = serde_json::from_str(include_str!("../../../reference/fixtures/pulumi-v5.49.0-grpc-check-create-AccessServiceToken.json")).unwrap();
     let (check, create) = (&recording[0], &recording[1]);
     let emu = emulator();
     let plugin = Plugin::start(&[]);
