@@ -1,10 +1,11 @@
-//! Two Pulumi plugins that host the access-service-token component:
+//! Two Pulumi plugins that host the access-service-token components:
 //! `pulumi-resource-cloudflare-access-service-token`, a resource provider
-//! (`pulumirpc.ResourceProvider`), and
+//! (`pulumirpc.ResourceProvider`) over the provider component, and
 //! `pulumi-analyzer-policy-cloudflare-access-service-token`, a policy-pack
-//! analyzer (`pulumirpc.Analyzer`). The engine starts them, reads their port
-//! from the first line of stdout and speaks gRPC; every resource decision and
-//! every policy finding is the component's, made in its sandbox.
+//! analyzer (`pulumirpc.Analyzer`) over the policy component. The engine
+//! starts them, reads their port from the first line of stdout and speaks
+//! gRPC; every resource decision and every policy finding is a component's,
+//! made in its sandbox.
 //!
 //! Nothing here prints with `eprintln!`/`println!`: once the engine is gone
 //! a write to its pipes fails, and those macros panic (see

@@ -1,5 +1,5 @@
 //! `terraform-provider-cfaccess`: a Terraform and OpenTofu provider (plugin
-//! protocol 6) that hosts the access-service-token component. Terraform
+//! protocol 6) that hosts the access-service-token provider component. Terraform
 //! starts it through go-plugin's handshake ([`tfplugin6::goplugin`]) and
 //! speaks `tfplugin6.Provider` ([`provider`]); every resource decision is the
 //! component's, made in its sandbox. Resource and data source:
