@@ -28,7 +28,8 @@ enum View {
     Issued,
     /// A version-bumping PUT: the usual fields plus the new `client_secret`.
     UpdatedWithSecret,
-    /// Everything else: no secret, `last_seen_at: null` (never tracked here).
+    /// Everything else: no secret; `last_seen_at` is when the token last
+    /// authenticated to the Access application, `null` until it has.
     Public,
 }
 
@@ -53,7 +54,8 @@ fn token_json(t: &StoredToken, view: View) -> Value {
     }
     o.insert("enabled".into(), json!(t.enabled));
     if view != View::Issued {
-        o.insert("last_seen_at".into(), Value::Null);
+        let seen = t.last_seen_at.map(timestamp);
+        o.insert("last_seen_at".into(), json!(seen));
     }
     Value::Object(o)
 }

@@ -9,6 +9,19 @@
 //! ([`Emulator::inject_fault`]), and [`openapi::OpenApi`] checks recorded
 //! requests against the reference OpenAPI document.
 //!
+//! The same server also plays an Access application protected by service
+//! tokens, so a test can check that a token really works:
+//! `ANY /access-app/accounts/{account_id}[/...]` and
+//! `ANY /access-app/zones/{zone_id}[/...]` (see [`Emulator::access_app_url`])
+//! answer 200 to `CF-Access-Client-Id` / `CF-Access-Client-Secret` headers of
+//! an enabled, unexpired token of that account or zone, presenting its current
+//! secret or its previous one before `previous_client_secret_expires_at`, and
+//! 403 otherwise. A success sets the token's `last_seen_at`. These requests
+//! are logged apart ([`Emulator::app_requests`]), never among the API calls of
+//! [`Emulator::requests`]. An [`InactivityCleanup`] per account or zone
+//! ([`Emulator::set_inactivity_cleanup`]) disables or deletes tokens idle
+//! for N days as the clock moves.
+//!
 //! ```no_run
 //! use cloudflare_emulator::{Emulator, EmulatorConfig, DEFAULT_API_TOKEN};
 //! let emu = Emulator::start(EmulatorConfig::default()).unwrap();
@@ -17,6 +30,7 @@
 //! # let _ = (url, DEFAULT_API_TOKEN);
 //! ```
 
+mod access_app;
 mod auth;
 mod clock;
 pub mod duration;
@@ -24,15 +38,18 @@ mod envelope;
 mod faults;
 mod handlers;
 pub mod ids;
+mod inactivity;
 mod log;
 pub mod openapi;
 mod routes;
 mod server;
 mod store;
 
+pub use access_app::{AppOutcome, AppRequest, Denial, APP_PREFIX};
 pub use auth::Credentials;
 pub use clock::Clock;
 pub use faults::{Fault, FaultKind, Gate};
+pub use inactivity::{CleanupAction, InactivityCleanup};
 pub use log::{AuthUsed, LoggedRequest};
 pub use routes::PREFIX;
 pub use store::{Scope, StoredToken};
@@ -114,13 +131,56 @@ impl Emulator {
         self.shared.clock.clone()
     }
 
-    /// Every request received so far, in arrival order, including faulted and rejected ones.
+    /// Every API request received so far, in arrival order, including
+    /// faulted and rejected ones (not the Access application's: see
+    /// [`Emulator::app_requests`]).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.shared.log.snapshot()
     }
 
     pub fn clear_requests(&self) {
         self.shared.log.clear();
+    }
+
+    /// The URL of the Access application guarding `scope`:
+    /// `http://{addr}/access-app/accounts/{id}` or `.../access-app/zones/{id}`
+    /// (any sub-path and method is guarded the same way).
+    pub fn access_app_url(&self, scope: &Scope) -> String {
+        format!(
+            "http://{}{APP_PREFIX}/{}/{}",
+            self.server.addr(),
+            scope.kind(),
+            scope.id()
+        )
+    }
+
+    /// Every request to the Access application so far, in arrival order.
+    pub fn app_requests(&self) -> Vec<AppRequest> {
+        self.shared.app_log.snapshot()
+    }
+
+    pub fn clear_app_requests(&self) {
+        self.shared.app_log.clear();
+    }
+
+    /// Turns on (or with `None` off) the inactivity cleanup of an account
+    /// (or zone), as of the clock's "now": from then on, at every request and
+    /// accessor, its tokens idle for `after_days` days are disabled or deleted.
+    ///
+    /// # Panics
+    /// If `after_days` is not within 30..=365 (a bug in the calling test).
+    pub fn set_inactivity_cleanup(&self, scope: &Scope, cleanup: Option<InactivityCleanup>) {
+        if let Some(rule) = &cleanup {
+            rule.check()
+                .unwrap_or_else(|e| panic!("set_inactivity_cleanup: {e}"));
+        }
+        let now = self.shared.now();
+        self.shared.store().set_cleanup(scope.clone(), cleanup, now);
+    }
+
+    /// The inactivity cleanup of an account or zone, if one is set.
+    pub fn inactivity_cleanup(&self, scope: &Scope) -> Option<InactivityCleanup> {
+        self.shared.store().cleanup(scope)
     }
 
     /// Adds a scripted fault; the first matching fault (in injection order) applies.
@@ -171,7 +231,8 @@ impl Emulator {
         self.shared.store().issued_secrets().to_vec()
     }
 
-    /// All tokens currently stored, in creation order.
+    /// All tokens currently stored, in creation order (after any inactivity
+    /// cleanup the clock calls for).
     pub fn tokens(&self) -> Vec<StoredToken> {
         self.shared.store().all().to_vec()
     }

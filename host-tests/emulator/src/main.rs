@@ -1,7 +1,7 @@
 //! `cloudflare-emulator`: serve the emulated Cloudflare Access service token API
 //! on a local port, for manual testing, demos and out-of-process harnesses.
 
-use cloudflare_emulator::{Credentials, Emulator, EmulatorConfig};
+use cloudflare_emulator::{Credentials, Emulator, EmulatorConfig, InactivityCleanup, Scope};
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr};
 
@@ -9,7 +9,9 @@ const USAGE: &str = "\
 usage: cloudflare-emulator [options]
 
 Serves the Cloudflare Access service token API under /client/v4 and prints
-one line, `listening on http://HOST:PORT/client/v4`, once ready.
+one line, `listening on http://HOST:PORT/client/v4`, once ready. Also serves
+an Access application at /access-app/accounts/ID and /access-app/zones/ID
+that admits service tokens by their CF-Access-Client-Id/-Secret headers.
 
 options:
   --port N               port to listen on; 0 picks a free one (default 0)
@@ -17,6 +19,9 @@ options:
   --api-token TOKEN      accept this API token (Bearer); repeatable
   --api-key EMAIL:KEY    accept this global API key pair; repeatable
   --seed N               make ids and secrets reproducible
+  --inactivity-cleanup ACCOUNT_ID:ACTION:DAYS
+                         disable or delete (ACTION) the account's service
+                         tokens unused for DAYS (30..365) days; repeatable
   --exit-on-stdin-eof    stop when standard input reaches end of file
   -h, --help             show this help
 
@@ -27,6 +32,7 @@ Without --api-token/--api-key the defaults are accepted: token
 struct Args {
     config: EmulatorConfig,
     exit_on_stdin_eof: bool,
+    cleanups: Vec<(Scope, InactivityCleanup)>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -34,6 +40,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     let mut creds = Credentials::default();
     let (mut host, mut port): (IpAddr, u16) = (config.bind.ip(), 0);
     let mut exit_on_stdin_eof = false;
+    let mut cleanups = Vec::new();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -70,6 +77,21 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                         .map_err(|e| format!("--seed: {e}"))?,
                 )
             }
+            "--inactivity-cleanup" => {
+                let v = value("--inactivity-cleanup")?;
+                let (account, rule) = v
+                    .split_once(':')
+                    .ok_or("--inactivity-cleanup expects ACCOUNT_ID:ACTION:DAYS")?;
+                if !cloudflare_emulator::ids::is_object_id(account) {
+                    return Err(format!(
+                        "--inactivity-cleanup: {account:?} is not a 32-hex account id"
+                    ));
+                }
+                let rule = rule
+                    .parse()
+                    .map_err(|e| format!("--inactivity-cleanup: {e}"))?;
+                cleanups.push((Scope::Account(account.to_string()), rule));
+            }
             "--exit-on-stdin-eof" => exit_on_stdin_eof = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -81,6 +103,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     Ok(Some(Args {
         config,
         exit_on_stdin_eof,
+        cleanups,
     }))
 }
 
@@ -103,6 +126,9 @@ fn main() {
             std::process::exit(1);
         }
     };
+    for (scope, rule) in &args.cleanups {
+        emulator.set_inactivity_cleanup(scope, Some(*rule));
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "listening on {}", emulator.base_url());
     let _ = out.flush();

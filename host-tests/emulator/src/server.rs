@@ -2,8 +2,11 @@
 //! own OS thread, so callers (plain `#[test]`s, a wasmtime host) stay sync.
 //!
 //! Per request: log it, apply the configured latency, apply a matching fault,
-//! then route, authenticate, and dispatch to the handlers.
+//! then route, authenticate, and dispatch to the handlers. Requests to the
+//! Access application (`/access-app/...`) are not API calls: they skip all
+//! of that and go to `access_app`, with their own log.
 
+use crate::access_app::{self, AppLog, AppOutcome, AppRequest};
 use crate::envelope::{ApiError, Reply};
 use crate::faults::{html_error_page, FaultKind, Faults};
 use crate::log::{parse_query, LoggedRequest, RequestLog};
@@ -26,6 +29,8 @@ use tokio::sync::{oneshot, Notify};
 pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub log: RequestLog,
+    /// Requests to the Access application, apart from the API's.
+    pub app_log: AppLog,
     pub faults: Faults,
     pub latency: Mutex<Duration>,
     pub clock: Clock,
@@ -58,6 +63,7 @@ impl Shared {
         Shared {
             store: Mutex::new(Store::new(seed)),
             log: RequestLog::default(),
+            app_log: AppLog::default(),
             faults: Faults::default(),
             latency: Mutex::new(Duration::ZERO),
             clock,
@@ -71,8 +77,13 @@ impl Shared {
         }
     }
 
+    /// The store, with the inactivity cleanup applied as of [`Shared::now`]:
+    /// every request and accessor goes through here, so whoever looks sees
+    /// the cleanup the clock calls for.
     pub fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        store.apply_cleanup(self.now());
+        store
     }
 
     /// "Now" as the API reports it: microsecond precision, so every client
@@ -180,6 +191,9 @@ async fn handle(
         .unwrap_or_default();
     let method = parts.method.as_str().to_string();
     let path = parts.uri.path().to_string();
+    if access_app::is_app_path(&path) {
+        return Ok(handle_app(&shared, &parts, method, path));
+    }
     let query = parts.uri.query().map(parse_query).unwrap_or_default();
     let header = |name: &str| {
         parts
@@ -294,6 +308,47 @@ async fn handle_logged(
     // answer always finds the status in the log.
     shared.log.set_status(index, response.status().as_u16());
     Ok(response)
+}
+
+/// The Access application: check the service token headers, log the outcome.
+fn handle_app(
+    shared: &Shared,
+    parts: &hyper::http::request::Parts,
+    method: String,
+    path: String,
+) -> Response<Full<Bytes>> {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let client_id = header("cf-access-client-id");
+    let scope = access_app::match_app_path(&path);
+    let now = shared.now();
+    let (outcome, token_id) = match &scope {
+        None => (AppOutcome::NoSuchApp, None),
+        Some(scope) => access_app::authenticate(
+            &mut shared.store(),
+            scope,
+            client_id.as_deref(),
+            header("cf-access-client-secret").as_deref(),
+            now,
+        ),
+    };
+    let reply = access_app::reply(outcome, client_id.as_deref(), token_id.as_deref());
+    shared.app_log.push(AppRequest {
+        method,
+        path,
+        scope,
+        client_id,
+        token_id,
+        outcome,
+        at: now,
+    });
+    let ray = shared.ray.fetch_add(1, Ordering::Relaxed);
+    to_response(reply, ray)
 }
 
 /// Route → credentials → method → identifiers → handler.

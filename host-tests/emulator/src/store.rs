@@ -1,11 +1,15 @@
 //! The emulator's state: service tokens per account or zone.
 //!
 //! Plain data and the state transitions of the API (create, update, refresh,
-//! rotate, delete). Request parsing and rendering live in `handlers`; this
-//! module only knows tokens, so it is easy to seed and inspect from tests.
+//! rotate, delete), plus what using a token changes (`last_seen_at`) and the
+//! inactivity cleanup that acts on it. Request parsing and rendering live in
+//! `handlers`; this module only knows tokens, so it is easy to seed and
+//! inspect from tests.
 
 use crate::ids::IdGen;
+use crate::inactivity::InactivityCleanup;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Which namespace a token lives in. Each account or zone id is its own namespace.
@@ -45,6 +49,9 @@ pub struct StoredToken {
     pub client_id: String,
     /// The current secret; never shown by `Debug`.
     pub client_secret: String,
+    /// The secret replaced by the last rotation, still accepted by the Access
+    /// application until `previous_client_secret_expires_at`; never shown by `Debug`.
+    pub previous_client_secret: Option<String>,
     /// As given by the client (`8760h`, `forever`, ...).
     pub duration: String,
     pub expires_at: DateTime<Utc>,
@@ -54,6 +61,33 @@ pub struct StoredToken {
     /// RFC 3339, as last given (or set by a rotation).
     pub previous_client_secret_expires_at: Option<String>,
     pub enabled: bool,
+    /// When the token last authenticated to the Access application; `None` until then.
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// When a PUT last turned a disabled token back on: re-enabling restarts
+    /// the inactivity clock, or the cleanup would undo it at once.
+    pub reenabled_at: Option<DateTime<Utc>>,
+}
+
+impl StoredToken {
+    /// Where the inactivity clock starts: the last authentication, creation,
+    /// or the last re-enable, whichever is latest.
+    pub fn idle_since(&self) -> DateTime<Utc> {
+        [self.last_seen_at, self.reenabled_at]
+            .into_iter()
+            .flatten()
+            .fold(self.created_at, DateTime::max)
+    }
+
+    /// Whether the previous secret is still accepted at `now`: there is one
+    /// and `now` is before `previous_client_secret_expires_at`.
+    pub fn previous_secret_valid_at(&self, now: DateTime<Utc>) -> bool {
+        self.previous_client_secret.is_some()
+            && self
+                .previous_client_secret_expires_at
+                .as_deref()
+                .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+                .is_some_and(|at| now < at)
+    }
 }
 
 impl fmt::Debug for StoredToken {
@@ -64,6 +98,10 @@ impl fmt::Debug for StoredToken {
             .field("name", &self.name)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
+            .field(
+                "previous_client_secret",
+                &self.previous_client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("duration", &self.duration)
             .field("expires_at", &self.expires_at)
             .field("created_at", &self.created_at)
@@ -74,6 +112,8 @@ impl fmt::Debug for StoredToken {
                 &self.previous_client_secret_expires_at,
             )
             .field("enabled", &self.enabled)
+            .field("last_seen_at", &self.last_seen_at)
+            .field("reenabled_at", &self.reenabled_at)
             .finish()
     }
 }
@@ -105,11 +145,21 @@ pub struct Updated {
     pub rotated: bool,
 }
 
-/// All tokens, in creation order, plus the id generator and every secret issued.
+/// An inactivity cleanup rule, and when it was set: a token already idle for
+/// long enough is cleaned up as of that moment, not retroactively.
+#[derive(Clone, Copy)]
+struct CleanupSetting {
+    rule: InactivityCleanup,
+    since: DateTime<Utc>,
+}
+
+/// All tokens, in creation order, plus the id generator, every secret issued
+/// and the inactivity cleanup rules per account or zone.
 pub struct Store {
     tokens: Vec<StoredToken>,
     ids: IdGen,
     issued_secrets: Vec<String>,
+    cleanup: BTreeMap<Scope, CleanupSetting>,
 }
 
 impl Store {
@@ -118,6 +168,7 @@ impl Store {
             tokens: Vec::new(),
             ids: IdGen::new(seed),
             issued_secrets: Vec::new(),
+            cleanup: BTreeMap::new(),
         }
     }
 
@@ -163,6 +214,7 @@ impl Store {
             name: new.name,
             client_id,
             client_secret,
+            previous_client_secret: None,
             duration: new.duration,
             expires_at: now + new.lifetime,
             created_at: now,
@@ -170,6 +222,8 @@ impl Store {
             client_secret_version: new.client_secret_version,
             previous_client_secret_expires_at: new.previous_client_secret_expires_at,
             enabled: new.enabled,
+            last_seen_at: None,
+            reenabled_at: None,
         };
         self.tokens.push(token.clone());
         token
@@ -209,7 +263,8 @@ impl Store {
             token.expires_at = now + lifetime;
         }
         if let Some(secret) = new_secret {
-            token.client_secret = secret;
+            let old = std::mem::replace(&mut token.client_secret, secret);
+            token.previous_client_secret = Some(old);
             token.client_secret_version = update
                 .client_secret_version
                 .expect("rotate implies a version");
@@ -220,6 +275,9 @@ impl Store {
             token.previous_client_secret_expires_at = Some(at);
         }
         if let Some(enabled) = update.enabled {
+            if enabled && !token.enabled {
+                token.reenabled_at = Some(now);
+            }
             token.enabled = enabled;
         }
         token.updated_at = now;
@@ -252,7 +310,8 @@ impl Store {
         self.get(scope, id)?;
         let secret = self.new_secret();
         let token = self.get_mut(scope, id).expect("checked above");
-        token.client_secret = secret;
+        let old = std::mem::replace(&mut token.client_secret, secret);
+        token.previous_client_secret = Some(old);
         token.client_secret_version += 1;
         token.previous_client_secret_expires_at =
             Some(previous_expires_at.unwrap_or_else(|| crate::handlers::timestamp(now)));
@@ -267,5 +326,69 @@ impl Store {
             .iter()
             .position(|t| &t.scope == scope && t.id == id)?;
         Some(self.tokens.remove(index))
+    }
+
+    /// The token of `scope` with this client id.
+    pub fn by_client_id(&self, scope: &Scope, client_id: &str) -> Option<&StoredToken> {
+        self.tokens
+            .iter()
+            .find(|t| &t.scope == scope && t.client_id == client_id)
+    }
+
+    /// Records a successful authentication: `last_seen_at = now`.
+    pub fn mark_seen(&mut self, scope: &Scope, id: &str, now: DateTime<Utc>) {
+        if let Some(token) = self.get_mut(scope, id) {
+            token.last_seen_at = Some(now);
+        }
+    }
+
+    /// Sets (or with `None` removes) the inactivity cleanup of one account or zone.
+    pub fn set_cleanup(
+        &mut self,
+        scope: Scope,
+        rule: Option<InactivityCleanup>,
+        now: DateTime<Utc>,
+    ) {
+        match rule {
+            Some(rule) => {
+                self.cleanup
+                    .insert(scope, CleanupSetting { rule, since: now });
+            }
+            None => {
+                self.cleanup.remove(&scope);
+            }
+        }
+    }
+
+    /// The inactivity cleanup of one account or zone, if any.
+    pub fn cleanup(&self, scope: &Scope) -> Option<InactivityCleanup> {
+        self.cleanup.get(scope).map(|s| s.rule)
+    }
+
+    /// Applies every inactivity cleanup as of `now`. Called before each use
+    /// of the store, so moving the clock is all it takes to trigger it. A
+    /// disabled token's `updated_at` is when the cleanup became due (the
+    /// idle limit, or when the rule was set if later), not when it was noticed.
+    pub fn apply_cleanup(&mut self, now: DateTime<Utc>) {
+        if self.cleanup.is_empty() {
+            return;
+        }
+        let cleanup = &self.cleanup;
+        let due = |t: &StoredToken| {
+            let setting = cleanup.get(&t.scope)?;
+            let at = t.idle_since() + chrono::Duration::days(setting.rule.after_days.into());
+            (now >= at).then(|| (setting.rule.action, at.max(setting.since)))
+        };
+        use crate::inactivity::CleanupAction;
+        self.tokens
+            .retain(|t| !matches!(due(t), Some((CleanupAction::Delete, _))));
+        for token in &mut self.tokens {
+            if let Some((CleanupAction::Disable, at)) = due(token) {
+                if token.enabled {
+                    token.enabled = false;
+                    token.updated_at = token.updated_at.max(at);
+                }
+            }
+        }
     }
 }
