@@ -197,3 +197,86 @@ fn forever_tokens_are_not_due() {
     let s = state(args.clone(), "2125-04-04T12:14:40Z");
     assert!(!diff::diff(&s, &args, t(NOW)).unwrap().changes);
 }
+
+// How long is left, as the renewal reason words it: days and hours, hours
+// and minutes under a day, seconds under an hour.
+
+#[test]
+fn renewal_reason_words_what_is_left_in_days_hours_or_seconds() {
+    let reason = |expiry: &str| diff::renewal_due(30, Some(expiry), t(NOW)).unwrap().unwrap();
+    assert_eq!(
+        reason("2026-11-30T15:00:00Z"),
+        "expires at 2026-11-30T15:00:00Z, inside the 30-day renewal window at 2026-11-28T12:00:00Z (2 days 3 h left)"
+    );
+    assert_eq!(
+        reason("2026-11-28T17:30:00Z"),
+        "expires at 2026-11-28T17:30:00Z, inside the 30-day renewal window at 2026-11-28T12:00:00Z (5 h 30 min left)"
+    );
+    assert_eq!(
+        reason("2026-11-28T12:00:45Z"),
+        "expires at 2026-11-28T12:00:45Z, inside the 30-day renewal window at 2026-11-28T12:00:00Z (45 s left)"
+    );
+    assert_eq!(
+        reason("2026-11-28T09:00:00Z"),
+        "expires at 2026-11-28T09:00:00Z, inside the 30-day renewal window at 2026-11-28T12:00:00Z (it expired 3 h 0 min ago)"
+    );
+}
+
+#[test]
+fn dropping_the_grace_period_of_the_previous_secret_is_a_delete_stored_only() {
+    let old = TokenArgs {
+        client_secret_version: Some(2),
+        previous_client_secret_expires_at: Some("2026-12-01T00:00:00Z".into()),
+        ..seed_args()
+    };
+    let news = TokenArgs { previous_client_secret_expires_at: None, ..old.clone() };
+    let r = diff::diff(&state(old.clone(), FAR), &news, t(NOW)).unwrap();
+    assert_eq!(kinds(&r), [("previousClientSecretExpiresAt".to_string(), DiffKind::Delete, true)]);
+    assert_eq!(actions(&r), [ActionKind::StateOnly]);
+    // Changing it is an update, also stored only (it matters at the next rotation).
+    let later = TokenArgs { previous_client_secret_expires_at: Some("2026-12-02T00:00:00Z".into()), ..old.clone() };
+    let r = diff::diff(&state(old, FAR), &later, t(NOW)).unwrap();
+    assert_eq!(kinds(&r), [("previousClientSecretExpiresAt".to_string(), DiffKind::Update, true)]);
+    assert_eq!(actions(&r), [ActionKind::StateOnly]);
+}
+
+#[test]
+fn a_stored_duration_that_does_not_parse_is_compared_as_text() {
+    // A read stores the duration the API reports, so the state can hold a
+    // form this crate does not read ("365d" is not a Go duration): a valid
+    // one in the program differs from it, and the PUT sends the program's.
+    let old = TokenArgs { duration: Some("365d".into()), ..seed_args() };
+    let news = TokenArgs { duration: Some("8760h".into()), ..seed_args() };
+    let r = diff::diff(&state(old.clone(), FAR), &news, t(NOW)).unwrap();
+    assert_eq!(
+        kinds(&r),
+        [("duration".to_string(), DiffKind::Update, true), ("expiresAt".to_string(), DiffKind::Update, false)]
+    );
+    assert_eq!(actions(&r), [ActionKind::Update]);
+    assert_eq!(r.actions[0].reason, "duration 365d → 8760h (the API resets the expiry from now)");
+    // The same text on both sides is no change, parsable or not.
+    assert!(!diff::diff(&state(old.clone(), FAR), &old, t(NOW)).unwrap().changes);
+}
+
+#[test]
+fn the_version_the_token_already_has_is_no_rotation() {
+    // Stating the current version changes nothing.
+    let at_2 = TokenArgs { client_secret_version: Some(2), ..seed_args() };
+    let r = diff::diff(&state(at_2.clone(), FAR), &at_2, t(NOW)).unwrap();
+    assert!(!r.changes, "{r:?}");
+    let p = diff::plan(&state(at_2.clone(), FAR), &at_2, t(NOW)).unwrap();
+    assert_eq!(p.rotate_to, None);
+    assert!(!p.needs_put());
+    // A token whose version was never stated is at version 1: stating 1 is
+    // recorded, with no call and no new secret.
+    let at_1 = TokenArgs { client_secret_version: Some(1), ..seed_args() };
+    let r = diff::diff(&state(seed_args(), FAR), &at_1, t(NOW)).unwrap();
+    assert_eq!(kinds(&r), [("clientSecretVersion".to_string(), DiffKind::Add, true)]);
+    assert_eq!(actions(&r), [ActionKind::StateOnly]);
+    // Going from 2 to 3 is a rotation whose reason names both versions.
+    let at_3 = TokenArgs { client_secret_version: Some(3), ..seed_args() };
+    let r = diff::diff(&state(at_2, FAR), &at_3, t(NOW)).unwrap();
+    assert_eq!(actions(&r), [ActionKind::Rotate]);
+    assert!(r.actions[0].reason.starts_with("clientSecretVersion 2 → 3: "), "{}", r.actions[0].reason);
+    assert!(r.actions[0].reason.ends_with("the previous secret stops working at once"), "{}", r.actions[0].reason);
+}

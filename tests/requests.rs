@@ -177,3 +177,22 @@ fn urls_join_base_path_and_encoded_query() {
         format!("http://127.0.0.1:8787/client/v4/accounts/{ACCOUNT}/access/service_tokens?page=1&per_page=1000&name=CI%2FCD%20app")
     );
 }
+
+#[test]
+fn only_the_create_counts_as_a_create_the_call_never_retried_blindly() {
+    // A create that may have reached Cloudflare is not sent again (it could
+    // make a second token); every other call, a list of the same collection
+    // or another POST (refresh, rotate) included, is retried.
+    let c = conn();
+    let id = TokenId::parse(TOKEN_ID).unwrap();
+    for scope in [Scope::account(ACCOUNT).unwrap(), Scope::zone(ZONE).unwrap()] {
+        assert!(requests::create(&c, &scope, &TokenBody::default()).is_create());
+        assert!(!requests::list(&c, &scope, 1, 50, None).is_create(), "a list GETs the create's path");
+        assert!(!requests::get(&c, &scope, &id).is_create());
+        assert!(!requests::update(&c, &scope, &id, &TokenBody::default()).is_create());
+        assert!(!requests::delete(&c, &scope, &id).is_create());
+    }
+    let account = Scope::account(ACCOUNT).unwrap();
+    assert!(!requests::refresh(&c, &account, &id).unwrap().is_create(), "refresh is a POST too");
+    assert!(!requests::rotate(&c, &account, &id, None).unwrap().is_create(), "rotate is a POST too");
+}
