@@ -565,10 +565,7 @@ fn startup_figures(plan: &Plan, wasm: &Path, table: &mut Table) -> R<()> {
     let mut config = String::new();
     let mut cold = Vec::new();
     for i in 0..runs {
-        let cache = scratch.0.join(format!("cache-{i}"));
-        let file = scratch.0.join(format!("cache-{i}.toml"));
-        std::fs::write(&file, format!("[cache]\ndirectory = {:?}\n", cache.display().to_string())).or_fail("write a cache config")?;
-        config = format!("cache-config={}", file.display());
+        config = scratch.empty_cache(&format!("cache-{i}"))?;
         cold.push(time(|| run_help(&["-C", &config], wasm))?);
     }
     let cached = timed_runs(runs, || run_help(&["-C", &config], wasm))?;
@@ -589,11 +586,10 @@ fn startup_figures(plan: &Plan, wasm: &Path, table: &mut Table) -> R<()> {
     let plan_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/fixtures/terraform-plan.json");
     std::fs::copy(&plan_file, scratch.0.join("plan.json")).or_fail("copy the plan fixture")?;
     let policy_run = |component: &Path, http: bool, run: usize| -> R<f64> {
-        let cache = scratch.0.join(format!("policy-cache-{}-{run}", component.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()));
-        let file = cache.with_extension("toml");
-        std::fs::write(&file, format!("[cache]\ndirectory = {:?}\n", cache.display().to_string())).or_fail("write a cache config")?;
+        let stem = component.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let config = scratch.empty_cache(&format!("policy-cache-{stem}-{run}"))?;
         let mut cmd = Command::new(&wasmtime);
-        cmd.current_dir(&scratch.0).arg("run").args(["-C", &format!("cache-config={}", file.display())]);
+        cmd.current_dir(&scratch.0).arg("run").args(["-C", &config]);
         if http {
             cmd.args(["-S", "http"]);
         }
@@ -625,6 +621,15 @@ impl Scratch {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).or_fail(&format!("create {}", dir.display()))?;
         Ok(Scratch(dir))
+    }
+
+    /// A wasmtime CLI cache config naming a new, empty cache directory
+    /// `<name>` in here: the `-C` value (`cache-config=<file>`) of a first run.
+    fn empty_cache(&self, name: &str) -> R<String> {
+        let cache = self.0.join(name);
+        let file = cache.with_extension("toml");
+        std::fs::write(&file, format!("[cache]\ndirectory = {:?}\n", cache.display().to_string())).or_fail("write a cache config")?;
+        Ok(format!("cache-config={}", file.display()))
     }
 }
 
