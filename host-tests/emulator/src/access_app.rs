@@ -15,7 +15,6 @@ use crate::ids::is_object_id;
 use crate::store::{Scope, Store};
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use std::sync::Mutex;
 
 /// Where the Access application's paths start.
 pub const APP_PREFIX: &str = "/access-app";
@@ -102,33 +101,12 @@ impl AppRequest {
 }
 
 /// The Access application's own log, kept apart from the API request log.
-#[derive(Default)]
-pub struct AppLog {
-    entries: Mutex<Vec<AppRequest>>,
-}
-
-impl AppLog {
-    pub fn push(&self, request: AppRequest) {
-        self.lock().push(request);
-    }
-
-    pub fn snapshot(&self) -> Vec<AppRequest> {
-        self.lock().clone()
-    }
-
-    pub fn clear(&self) {
-        self.lock().clear();
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<AppRequest>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
+pub type AppLog = crate::log::Log<AppRequest>;
 
 /// Whether a path belongs to the Access application (it answers all of them,
 /// 404 for those naming no account or zone).
 pub fn is_app_path(path: &str) -> bool {
-    path == APP_PREFIX || path.starts_with(&format!("{APP_PREFIX}/"))
+    path.strip_prefix(APP_PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The account or zone whose application a path names:

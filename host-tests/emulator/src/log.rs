@@ -55,29 +55,29 @@ impl LoggedRequest {
     }
 }
 
-/// Append-only log shared by the server and the test.
-#[derive(Default)]
-pub struct RequestLog {
-    entries: Mutex<Vec<LoggedRequest>>,
+/// Append-only log shared by the server and the test: the API's requests
+/// ([`RequestLog`]) and the Access application's (`AppLog`) each keep one.
+pub struct Log<T> {
+    entries: Mutex<Vec<T>>,
 }
 
-impl RequestLog {
-    /// Records a request on arrival and returns its position, so its status
-    /// can be filled in once answered (arrival order is kept even when a
-    /// delayed request finishes after a later one).
-    pub fn push(&self, request: LoggedRequest) -> usize {
+impl<T> Default for Log<T> {
+    fn default() -> Self {
+        Log { entries: Mutex::new(Vec::new()) }
+    }
+}
+
+impl<T: Clone> Log<T> {
+    /// Records an entry on arrival and returns its position, so it can be
+    /// completed once answered (arrival order is kept even when a delayed
+    /// request finishes after a later one).
+    pub fn push(&self, entry: T) -> usize {
         let mut entries = self.lock();
-        entries.push(request);
+        entries.push(entry);
         entries.len() - 1
     }
 
-    pub fn set_status(&self, index: usize, status: u16) {
-        if let Some(entry) = self.lock().get_mut(index) {
-            entry.status = status;
-        }
-    }
-
-    pub fn snapshot(&self) -> Vec<LoggedRequest> {
+    pub fn snapshot(&self) -> Vec<T> {
         self.lock().clone()
     }
 
@@ -85,8 +85,19 @@ impl RequestLog {
         self.lock().clear();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<LoggedRequest>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<T>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The API's requests.
+pub type RequestLog = Log<LoggedRequest>;
+
+impl RequestLog {
+    pub fn set_status(&self, index: usize, status: u16) {
+        if let Some(entry) = self.lock().get_mut(index) {
+            entry.status = status;
+        }
     }
 }
 

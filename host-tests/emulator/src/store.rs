@@ -78,6 +78,13 @@ impl StoredToken {
             .fold(self.created_at, DateTime::max)
     }
 
+    /// A rotation's secret swap: `secret` becomes current and the one it
+    /// replaces is kept as the previous secret (for its grace period).
+    fn replace_secret(&mut self, secret: String) {
+        let old = std::mem::replace(&mut self.client_secret, secret);
+        self.previous_client_secret = Some(old);
+    }
+
     /// Whether the previous secret is still accepted at `now`: there is one
     /// and `now` is before `previous_client_secret_expires_at`.
     pub fn previous_secret_valid_at(&self, now: DateTime<Utc>) -> bool {
@@ -263,8 +270,7 @@ impl Store {
             token.expires_at = now + lifetime;
         }
         if let Some(secret) = new_secret {
-            let old = std::mem::replace(&mut token.client_secret, secret);
-            token.previous_client_secret = Some(old);
+            token.replace_secret(secret);
             token.client_secret_version = update
                 .client_secret_version
                 .expect("rotate implies a version");
@@ -310,8 +316,7 @@ impl Store {
         self.get(scope, id)?;
         let secret = self.new_secret();
         let token = self.get_mut(scope, id).expect("checked above");
-        let old = std::mem::replace(&mut token.client_secret, secret);
-        token.previous_client_secret = Some(old);
+        token.replace_secret(secret);
         token.client_secret_version += 1;
         token.previous_client_secret_expires_at =
             Some(previous_expires_at.unwrap_or_else(|| crate::handlers::timestamp(now)));
