@@ -45,11 +45,6 @@ impl PolicyHarness {
         Ok(PolicyHarness { engine, pre })
     }
 
-    /// The engine.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
     /// A fresh instance with its own store and `clock` as its wall clock.
     pub fn session(&self, clock: &WallClock) -> wasmtime::Result<PolicySession> {
         let mut builder = WasiCtx::builder();
