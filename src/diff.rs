@@ -84,6 +84,8 @@ pub struct Plan {
     pub name_changed: bool,
     /// The duration differs: the PUT carries it (and the API resets the expiry).
     pub duration_changed: bool,
+    /// `enabled` differs: the PUT carries the new value.
+    pub enabled_changed: bool,
     /// The renewal window has been reached.
     pub renew: bool,
     /// The secret version to rotate to.
@@ -99,7 +101,7 @@ pub struct Plan {
 impl Plan {
     /// True when the apply sends a PUT.
     pub fn needs_put(&self) -> bool {
-        !self.replace && (self.name_changed || self.duration_changed || self.rotate_to.is_some())
+        !self.replace && (self.name_changed || self.duration_changed || self.enabled_changed || self.rotate_to.is_some())
     }
 }
 
@@ -202,6 +204,10 @@ pub fn plan(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<P
         };
         push(&mut p, "previousClientSecretExpiresAt", kind, true);
     }
+    if old.enabled != news.enabled {
+        p.enabled_changed = true;
+        push(&mut p, "enabled", DiffKind::Update, true);
+    }
 
     if p.replace {
         let changed: Vec<&str> = p.diffs.iter().filter(|d| is_replace(d.kind)).map(|d| d.property.as_str()).collect();
@@ -216,7 +222,7 @@ pub fn plan(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<P
     }
 
     let renewal = renewal_due(news.min_days_for_renewal, olds.expires_at.as_deref(), now)?;
-    if p.name_changed || p.duration_changed {
+    if p.name_changed || p.duration_changed || p.enabled_changed {
         let mut what = Vec::new();
         if p.name_changed {
             what.push(format!("name {} → {}", crate::error::quote(&old.name), crate::error::quote(&news.name)));
@@ -227,6 +233,9 @@ pub fn plan(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<P
                 old.duration.as_deref().unwrap_or("unset"),
                 news.duration.as_deref().unwrap_or("unset")
             ));
+        }
+        if p.enabled_changed {
+            what.push(enabled_reason(olds, news.enabled));
         }
         p.actions.push(PlannedAction { kind: ActionKind::Update, reason: what.join("; ") });
     }
@@ -257,6 +266,23 @@ pub fn plan(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<P
         });
     }
     Ok(p)
+}
+
+/// Why `enabled` changes. A token found disabled cannot say who disabled
+/// it: the reason names both causes, a person and the account's inactivity
+/// cleanup, with when the token last authenticated, which tells them apart.
+fn enabled_reason(olds: &TokenState, enable: bool) -> String {
+    if !enable {
+        return "enabled true → false: the token is disabled in place; the client id and secret are kept, and no client can authenticate with it until it is enabled again".to_string();
+    }
+    let seen = match (&olds.last_seen_at, &olds.created_at) {
+        (Some(seen), _) => format!("it last authenticated at {seen}"),
+        (None, Some(created)) => format!("it has never authenticated since it was created at {created}"),
+        (None, None) => "it has never authenticated".to_string(),
+    };
+    format!(
+        "enabled false → true: the token is disabled at Cloudflare: a person disabled it (outside this program, or with an earlier `enabled: false`), or the account's inactivity cleanup did after the token went unused for its set 30 to 365 days ({seen}); it is re-enabled in place with the same client id and secret"
+    )
 }
 
 fn is_replace(kind: DiffKind) -> bool {

@@ -28,6 +28,7 @@ pub mod paging;
 pub mod ratelimit;
 pub mod requests;
 pub mod responses;
+pub mod schema;
 pub mod secret;
 pub mod transport;
 pub mod validate;

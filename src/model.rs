@@ -7,8 +7,9 @@ use crate::error::Error;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
-/// What the user declares for one token.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What the user declares for one token. Its default is an enabled token
+/// with no name and no scope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenArgs {
     /// Friendly name (absent in a `get:` lookup's partial state).
@@ -32,6 +33,34 @@ pub struct TokenArgs {
     /// Grace period of the previous secret on rotation (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_client_secret_expires_at: Option<String>,
+    /// False disables the token in place (same id, client id and secret);
+    /// true, the default, enables it. A state written before this property
+    /// existed reads as enabled, as every token then was.
+    #[serde(default = "enabled_by_default", skip_serializing_if = "is_enabled")]
+    pub enabled: bool,
+}
+
+impl Default for TokenArgs {
+    fn default() -> Self {
+        TokenArgs {
+            name: String::new(),
+            account_id: None,
+            zone_id: None,
+            min_days_for_renewal: 0,
+            duration: None,
+            client_secret_version: None,
+            previous_client_secret_expires_at: None,
+            enabled: true,
+        }
+    }
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+fn is_enabled(enabled: &bool) -> bool {
+    *enabled
 }
 
 /// Where a token lives. Built only through [`Scope::account`] / [`Scope::zone`]
@@ -140,6 +169,14 @@ pub struct TokenState {
     /// RFC 3339, as the API reported it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// RFC 3339: when Cloudflare created the token (none in a state written
+    /// before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// RFC 3339: when the token last authenticated at an Access application;
+    /// none until it has. Read on refresh, never a reason for a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<String>,
 }
 
 /// A value the API computes.
@@ -164,6 +201,10 @@ pub struct PlannedState {
     pub client_secret: Option<Computed<Secret>>,
     /// Unknown when the apply changes the expiry.
     pub expires_at: Computed<String>,
+    /// Unknown for a create (or a state that never recorded it).
+    pub created_at: Computed<String>,
+    /// What the last read saw; an apply does not change it.
+    pub last_seen_at: Option<String>,
 }
 
 /// The result of create / update.

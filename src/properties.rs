@@ -9,16 +9,8 @@ use crate::model::TokenArgs;
 use crate::validate;
 use serde_json::{Map, Value};
 
-/// The input properties, in schema order.
-pub const INPUT_PROPERTIES: [&str; 7] = [
-    "name",
-    "accountId",
-    "zoneId",
-    "minDaysForRenewal",
-    "duration",
-    "clientSecretVersion",
-    "previousClientSecretExpiresAt",
-];
+/// The input properties, in schema order (from [`crate::schema`]).
+pub const INPUT_PROPERTIES: [&str; 8] = crate::schema::INPUTS;
 
 /// Decodes and checks a property bag.
 pub fn check_properties(bag: &Map<String, Value>) -> Result<TokenArgs, Error> {
@@ -37,6 +29,10 @@ pub fn check_properties(bag: &Map<String, Value>) -> Result<TokenArgs, Error> {
             "minDaysForRenewal" => match value.as_i64() {
                 Some(n) => args.min_days_for_renewal = n,
                 None => failures.push(CheckFailure::new(key, format!("expected a whole number of days, found {}", describe(value)))),
+            },
+            "enabled" => match value.as_bool() {
+                Some(b) => args.enabled = b,
+                None => failures.push(CheckFailure::new(key, format!("expected true or false, found {}", describe(value)))),
             },
             "clientSecretVersion" => match value.as_u64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) {
                 Some(n) => args.client_secret_version = Some(n),

@@ -125,6 +125,8 @@ fn state_from(token: ApiToken, args: TokenArgs, earlier_secret: Option<crate::se
         client_id: token.client_id,
         client_secret: token.client_secret.or(earlier_secret),
         expires_at: token.expires_at,
+        created_at: token.created_at,
+        last_seen_at: token.last_seen_at,
     }
 }
 
@@ -139,6 +141,8 @@ pub fn create<T: Transport>(client: &mut Client<T>, news: &TokenArgs, preview: b
             client_id: Computed::Unknown,
             client_secret: Some(Computed::Unknown),
             expires_at: Computed::Unknown,
+            created_at: Computed::Unknown,
+            last_seen_at: None,
         }));
     }
     let started = client.transport.now();
@@ -246,6 +250,8 @@ fn body_of(args: &TokenArgs) -> TokenBody {
         duration: args.duration.clone(),
         client_secret_version: args.client_secret_version,
         previous_client_secret_expires_at: args.previous_client_secret_expires_at.clone(),
+        // Left out, a token is created enabled: the body says only `false`.
+        enabled: (!args.enabled).then_some(false),
     }
 }
 
@@ -346,6 +352,9 @@ pub fn merge_live(state: &TokenState, token: ApiToken) -> TokenState {
         (Some(1), None) => None,
         (live, stored) => live.or(stored),
     };
+    // A token disabled outside the program reads as disabled: the next diff
+    // against `enabled: true` re-enables it, with a reason.
+    args.enabled = token.enabled.unwrap_or(args.enabled);
     state_from(token, args, state.client_secret.clone())
 }
 
@@ -400,6 +409,7 @@ pub fn update<T: Transport>(
             duration: carries_duration.then(|| effective_duration(olds, &args)),
             client_secret_version: plan.rotate_to,
             previous_client_secret_expires_at: plan.rotate_to.and(args.previous_client_secret_expires_at.clone()),
+            enabled: plan.enabled_changed.then_some(args.enabled),
         };
         Some(client.call(requests::update(client.conn, &scope, &id, &body))?)
     } else if plan.renew {
@@ -437,6 +447,8 @@ fn planned_update(olds: &TokenState, args: TokenArgs, plan: &Plan) -> PlannedSta
             (Some(t), false) => Computed::Known(t.clone()),
             _ => Computed::Unknown,
         },
+        created_at: olds.created_at.clone().map_or(Computed::Unknown, Computed::Known),
+        last_seen_at: olds.last_seen_at.clone(),
     }
 }
 
@@ -462,6 +474,7 @@ fn adopted(token: ApiToken, scope: &Scope) -> TokenState {
         duration: token.duration.clone(),
         client_secret_version: token.client_secret_version,
         previous_client_secret_expires_at: None,
+        enabled: token.enabled.unwrap_or(true),
     };
     state_from(token, args, None)
 }
@@ -498,6 +511,7 @@ pub fn rotate<T: Transport>(client: &mut Client<T>, state: &TokenState, previous
                 duration: None,
                 client_secret_version: Some(next),
                 previous_client_secret_expires_at: previous_expires_at.map(str::to_string),
+                enabled: None,
             };
             client.call(requests::update(client.conn, &scope, &id, &body))?
         }

@@ -138,6 +138,9 @@ pub struct TokenBody {
     pub client_secret_version: Option<u64>,
     /// `previous_client_secret_expires_at`.
     pub previous_client_secret_expires_at: Option<String>,
+    /// `enabled`: sent only to change it (an update that leaves it out
+    /// keeps it; a create that leaves it out makes an enabled token).
+    pub enabled: Option<bool>,
 }
 
 impl TokenBody {
@@ -154,6 +157,9 @@ impl TokenBody {
         }
         if let Some(v) = &self.previous_client_secret_expires_at {
             m.insert("previous_client_secret_expires_at".into(), json!(v));
+        }
+        if let Some(v) = self.enabled {
+            m.insert("enabled".into(), json!(v));
         }
         Value::Object(m)
     }

@@ -39,6 +39,13 @@ pub struct ApiToken {
     /// RFC 3339; used to recognise the token a lost create made.
     #[serde(default)]
     pub created_at: Option<String>,
+    /// False: disabled (by a person, or by the account's inactivity
+    /// cleanup). Absent from older API answers: then unknown here.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// RFC 3339: the last authentication; absent or null until the first.
+    #[serde(default)]
+    pub last_seen_at: Option<String>,
 }
 
 /// Paging information of a list.

@@ -130,6 +130,7 @@ mod tests {
             duration: Some("1y".into()),
             client_secret_version: Some(0),
             previous_client_secret_expires_at: Some("tomorrow".into()),
+            enabled: true,
         };
         let err = check(&a).unwrap_err();
         let text = err.to_string();

@@ -78,8 +78,9 @@ fn args() -> impl Strategy<Value = TokenArgs> {
         duration_text(),
         proptest::option::of(1u64..20),
         proptest::option::of(time()),
+        proptest::bool::ANY,
     )
-        .prop_map(|(name, kind, id, min_days, duration, version, previous)| {
+        .prop_map(|(name, kind, id, min_days, duration, version, previous, enabled)| {
             let (account_id, zone_id) = scoped(kind, id);
             TokenArgs {
                 name,
@@ -89,6 +90,7 @@ fn args() -> impl Strategy<Value = TokenArgs> {
                 duration,
                 client_secret_version: version,
                 previous_client_secret_expires_at: previous.map(rfc3339),
+                enabled,
             }
         })
 }
@@ -105,6 +107,8 @@ fn state_at() -> impl Strategy<Value = (TokenState, DateTime<Utc>)> {
                 client_id: format!("{}.access", client.to_ascii_lowercase()),
                 client_secret: Some(Secret::new("cfast_generated")),
                 expires_at,
+                created_at: None,
+                last_seen_at: None,
             };
             (state, now)
         },

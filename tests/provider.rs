@@ -742,6 +742,8 @@ fn a_read_of_an_unrotated_token_adds_no_secret_version_but_a_rotation_outside_sh
         client_id: "c.access".into(),
         client_secret: None,
         expires_at: Some("2027-01-01T00:00:00Z".into()),
+        created_at: None,
+        last_seen_at: None,
     };
     assert_eq!(provider::merge_live(&state, live(Some(1))).args.client_secret_version, None, "version 1 is where every token starts: no drift");
     assert_eq!(provider::merge_live(&state, live(Some(2))).args.client_secret_version, Some(2), "rotated elsewhere: drift");

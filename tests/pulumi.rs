@@ -54,7 +54,12 @@ fn check_answers_what_the_bridged_provider_answered() {
     let call = &recorded()[0];
     let r = pulumi::check(call["request"]["urn"].as_str().unwrap(), &call["request"]["news"].to_string()).unwrap();
     assert!(r.failures.is_empty());
-    assert_eq!(r.inputs.unwrap(), call["response"]["inputs"]);
+    // The bridged provider has no `enabled` yet; this one fills in its
+    // default the same way as `minDaysForRenewal`'s, and lists it too.
+    let mut expected = call["response"]["inputs"].clone();
+    expected["enabled"] = json!(true);
+    expected["__defaults"].as_array_mut().unwrap().push(json!("enabled"));
+    assert_eq!(r.inputs.unwrap(), expected);
 }
 
 #[test]
@@ -74,8 +79,9 @@ fn check_skips_unknowns_and_keeps_secrets_wrapped() {
     let inputs = r.inputs.unwrap();
     assert_eq!(inputs["accountId"], UNKNOWN);
     assert_eq!(inputs["name"], bag::secret(json!("secret name")));
-    assert_eq!(inputs["__defaults"], json!(["minDaysForRenewal"]));
+    assert_eq!(inputs["__defaults"], json!(["minDaysForRenewal", "enabled"]));
     assert_eq!(inputs["minDaysForRenewal"], 0);
+    assert_eq!(inputs["enabled"], true);
 }
 
 #[test]
@@ -228,8 +234,8 @@ fn read_keeps_the_defaults_check_listed_while_they_hold() {
     assert_eq!(read_with(stored.clone()).inputs, stored, "no drift: the inputs Check stored");
     // Left out: Check filled in 0 and listed it; the state says 30, so it no longer holds.
     let defaulted = checked(json!({"name": "CI/CD app renewed", "accountId": ACCOUNT, "duration": "8760h"}));
-    assert_eq!(defaulted["__defaults"], json!(["minDaysForRenewal"]));
-    assert_eq!(read_with(defaulted).inputs["__defaults"], json!([]), "30 is not the default");
+    assert_eq!(defaulted["__defaults"], json!(["minDaysForRenewal", "enabled"]));
+    assert_eq!(read_with(defaulted).inputs["__defaults"], json!(["enabled"]), "30 is not the default; the token is still enabled");
     // An import (no inputs): none listed, as Check lists none for inputs that name every property.
     assert_eq!(read_with(json!({})).inputs["__defaults"], json!([]));
 }

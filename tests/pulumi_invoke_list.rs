@@ -46,7 +46,7 @@ fn invoke_looks_up_an_account_token_without_a_secret() {
         json!({
             "id": TOKEN_ID, "name": "CI/CD app renewed", "accountId": ACCOUNT, "zoneId": null,
             "clientId": "88bf3b6d86161464f6509f7219099e57.access", "expiresAt": "2027-11-28T12:00:00Z",
-            "duration": "8760h", "minDaysForRenewal": 0, "clientSecretVersion": 1
+            "duration": "8760h", "minDaysForRenewal": 0, "clientSecretVersion": 1, "enabled": true
         })
     );
     assert!(out.get("clientSecret").is_none());

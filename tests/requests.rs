@@ -93,6 +93,7 @@ fn every_operation_in_both_scopes_matches_the_spec() {
         duration: Some("8760h".into()),
         client_secret_version: Some(2),
         previous_client_secret_expires_at: Some("2030-01-01T00:00:00Z".into()),
+        enabled: Some(false),
     };
     let mut seen = Vec::new();
     for scope in [Scope::account(ACCOUNT).unwrap(), Scope::zone(ZONE).unwrap()] {

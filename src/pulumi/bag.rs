@@ -30,9 +30,6 @@ pub const UNKNOWNS: [&str; 7] = [
 ];
 /// Properties bridged providers list in `__defaults` when they filled them in.
 pub const DEFAULTS_KEY: &str = "__defaults";
-/// The inputs Check fills in when the program leaves them out, with their
-/// values; Check lists the ones it filled in under [`DEFAULTS_KEY`].
-pub const CHECK_DEFAULTS: [(&str, i64); 1] = [("minDaysForRenewal", 0)];
 /// The signature of a resource reference (`sig.ResourceReference` in the
 /// engine's `sdk/go/common/resource/sig`).
 pub const RESOURCE_REFERENCE_SIG: &str = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -115,8 +112,9 @@ pub fn decode(text: &str, what: &str) -> Result<Bag, Error> {
     Ok(bag)
 }
 
-/// The output properties, which a state bag may carry beside the inputs.
-pub const OUTPUT_PROPERTIES: [&str; 5] = ["id", "clientId", "clientSecret", "expiresAt", "lastSeenAt"];
+/// The output properties, which a state bag may carry beside the inputs
+/// (from [`crate::schema`]).
+pub const OUTPUT_PROPERTIES: [&str; 6] = crate::schema::OUTPUTS;
 
 /// The inputs of a bag as typed arguments, ignoring outputs; unknown inputs
 /// are left at their defaults (callers account for them separately).
@@ -140,6 +138,8 @@ pub fn state_of(id: &str, bag: &Bag) -> Result<TokenState, Error> {
         client_id: text("clientId").unwrap_or_default(),
         client_secret: text("clientSecret").map(Secret::new),
         expires_at: text("expiresAt"),
+        created_at: text("createdAt"),
+        last_seen_at: text("lastSeenAt"),
     })
 }
 
@@ -156,6 +156,7 @@ fn input_values(args: &TokenArgs) -> Map<String, Value> {
     if let Some(v) = &args.previous_client_secret_expires_at {
         m.insert("previousClientSecretExpiresAt".into(), json!(v));
     }
+    m.insert("enabled".into(), json!(args.enabled));
     m
 }
 
@@ -175,8 +176,18 @@ pub fn outputs(state: &TokenState, secret_inputs: &BTreeSet<String>) -> Value {
     m.insert("id".into(), json!(state.id));
     m.insert("clientId".into(), json!(state.client_id));
     m.insert("expiresAt".into(), json!(state.expires_at));
+    insert_some(&mut m, "createdAt", &state.created_at);
+    insert_some(&mut m, "lastSeenAt", &state.last_seen_at);
     m.insert("clientSecret".into(), secret(json!(state.client_secret.as_ref().map(Secret::expose))));
     rewrap(m, secret_inputs)
+}
+
+/// Outputs Cloudflare may not have (a token never seen) are left out rather
+/// than null, as the provider leaves out what it does not know.
+fn insert_some(m: &mut Map<String, Value>, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        m.insert(key.into(), json!(v));
+    }
 }
 
 fn computed(c: &Computed<String>) -> Value {
@@ -196,6 +207,8 @@ pub fn planned_outputs(planned: &PlannedState, news: &Bag) -> Value {
     m.insert("id".into(), computed(&planned.id));
     m.insert("clientId".into(), computed(&planned.client_id));
     m.insert("expiresAt".into(), computed(&planned.expires_at));
+    m.insert("createdAt".into(), computed(&planned.created_at));
+    insert_some(&mut m, "lastSeenAt", &planned.last_seen_at);
     let secret_value = match &planned.client_secret {
         Some(Computed::Known(s)) => json!(s.expose()),
         Some(Computed::Unknown) => json!(UNKNOWN_STRING),

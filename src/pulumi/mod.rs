@@ -15,7 +15,7 @@ use crate::model::{Outcome, TokenState};
 use crate::properties::INPUT_PROPERTIES;
 use crate::provider::{self, Client};
 use crate::transport::Transport;
-use bag::{Bag, CHECK_DEFAULTS, DEFAULTS_KEY};
+use bag::{Bag, DEFAULTS_KEY};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
@@ -96,9 +96,9 @@ pub fn check(urn: &str, news: &str) -> Result<CheckResponse, Error> {
         .unwrap_or_default();
     inputs.remove(DEFAULTS_KEY);
     let mut defaults = Vec::new();
-    for (key, value) in CHECK_DEFAULTS {
+    for (key, value) in crate::schema::defaults() {
         if !inputs.contains_key(key) {
-            inputs.insert(key.into(), json!(value));
+            inputs.insert(key.into(), value);
             defaults.push(key);
         }
     }
@@ -336,7 +336,7 @@ pub fn read<T: Transport>(client: &mut Client<T>, urn: &str, id: &str, propertie
     let defaulted: Vec<String> = old_inputs
         .defaults
         .into_iter()
-        .filter(|key| CHECK_DEFAULTS.iter().any(|(k, v)| k == key && now.get(*k) == Some(&json!(v))))
+        .filter(|key| crate::schema::defaults().any(|(k, v)| k == key && now.get(k) == Some(&v)))
         .collect();
     now.insert(DEFAULTS_KEY.into(), json!(defaulted));
     Ok(Some(ReadResponse { id: state.id.clone(), properties, inputs: Value::Object(now) }))

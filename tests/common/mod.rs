@@ -35,6 +35,8 @@ pub fn state(args: TokenArgs, expires_at: &str) -> TokenState {
         client_id: "88bf3b6d86161464f6509f7219099e57.access".into(),
         client_secret: Some(Secret::new("cfast_original_secret")),
         expires_at: Some(expires_at.into()),
+        created_at: None,
+        last_seen_at: None,
     }
 }
 
