@@ -12,7 +12,7 @@ use wasmtime::component::types::ComponentItem;
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine};
 
-const VERSION: &str = "0.2.0";
+const VERSION: &str = "0.3.0";
 
 struct Reflected {
     imports: Vec<String>,

@@ -194,6 +194,7 @@ fn dummy_state() -> wit::TokenState {
         client_id: "88bf3b6d86161464f6509f7219099e57.access".into(),
         client_secret: None,
         expires_at: None,
+        created_at: None, last_seen_at: None,
     }
 }
 

@@ -65,6 +65,7 @@ fn resolve_create<T: Transport>(calls: &mut Calls<T>, state: &mut StateFile, op:
                 client_id: token.client_id.clone(),
                 client_secret: None,
                 expires_at: token.expires_at.clone(),
+                created_at: None, last_seen_at: None,
             };
             let secret_inputs = bag::decode(&op.bag.to_string(), "state")?.secret;
             state.put(StateResource {

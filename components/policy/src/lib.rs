@@ -11,7 +11,7 @@ use component_types::{error_out, now_or_clock};
 wit_bindgen::generate!({
     world: "policy-component",
     path: "../../wit",
-    with: { "cloudflare:access-service-token/types@0.2.0": component_types::wit },
+    with: { "cloudflare:access-service-token/types@0.3.0": component_types::wit },
 });
 
 use exports::cloudflare::access_service_token::policy as wit;

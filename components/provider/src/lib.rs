@@ -17,7 +17,7 @@ use wasi_http_transport::WasiTransport;
 wit_bindgen::generate!({
     world: "provider-component",
     path: "../../wit",
-    with: { "cloudflare:access-service-token/types@0.2.0": component_types::wit },
+    with: { "cloudflare:access-service-token/types@0.3.0": component_types::wit },
 });
 
 use exports::cloudflare::access_service_token::provider::Guest;
@@ -130,6 +130,7 @@ fn args_in(a: wit::TokenArgs) -> TokenArgs {
         duration: a.duration,
         client_secret_version: a.client_secret_version,
         previous_client_secret_expires_at: a.previous_client_secret_expires_at,
+        enabled: a.enabled,
     }
 }
 
@@ -142,6 +143,7 @@ fn args_out(a: TokenArgs) -> wit::TokenArgs {
         duration: a.duration,
         client_secret_version: a.client_secret_version,
         previous_client_secret_expires_at: a.previous_client_secret_expires_at,
+        enabled: a.enabled,
     }
 }
 
@@ -152,6 +154,8 @@ fn state_in(s: wit::TokenState) -> TokenState {
         client_id: s.client_id,
         client_secret: s.client_secret.map(Secret::new),
         expires_at: s.expires_at,
+        created_at: s.created_at,
+        last_seen_at: s.last_seen_at,
     }
 }
 
@@ -162,6 +166,8 @@ fn state_out(s: TokenState) -> wit::TokenState {
         client_id: s.client_id,
         client_secret: s.client_secret.map(|x| x.expose().to_string()),
         expires_at: s.expires_at,
+        created_at: s.created_at,
+        last_seen_at: s.last_seen_at,
     }
 }
 
@@ -184,6 +190,8 @@ fn outcome_out(o: Outcome) -> wit::ApplyOutcome {
                 Computed::Unknown => wit::Computed::Unknown,
             }),
             expires_at: computed_out(p.expires_at),
+            created_at: computed_out(p.created_at),
+            last_seen_at: p.last_seen_at,
         }),
     }
 }

@@ -279,6 +279,7 @@ fn per_call_figures(plan: &Plan, harness: &Harness, table: &mut Table) -> R<()> 
         client_id: "88bf3b6d86161464f6509f7219099e57.access".into(),
         client_secret: Some(Secret::new("cfast_original_secret")),
         expires_at: Some((now + TimeDelta::days(12)).to_rfc3339()),
+        created_at: None, last_seen_at: None,
     };
     let (w_olds, w_now) = (wit_state(&olds), Some(timestamp(now)));
     let check = side_by_side(
@@ -800,6 +801,7 @@ fn wit_args(a: &TokenArgs) -> wit::TokenArgs {
         duration: a.duration.clone(),
         client_secret_version: a.client_secret_version,
         previous_client_secret_expires_at: a.previous_client_secret_expires_at.clone(),
+        enabled: true,
     }
 }
 
@@ -810,6 +812,7 @@ fn wit_state(s: &TokenState) -> wit::TokenState {
         client_id: s.client_id.clone(),
         client_secret: s.client_secret.as_ref().map(|x| x.expose().to_string()),
         expires_at: s.expires_at.clone(),
+        created_at: None, last_seen_at: None,
     }
 }
 

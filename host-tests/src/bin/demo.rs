@@ -60,6 +60,7 @@ fn run() -> Result<(), String> {
         duration: None,
         client_secret_version: None,
         previous_client_secret_expires_at: None,
+        enabled: true,
     };
     let trap = |e: wasmtime::Error| format!("the component trapped: {e:#}");
     let fail = |e: wit::Error| format!("{e:?}");

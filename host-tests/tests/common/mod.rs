@@ -61,6 +61,7 @@ pub fn seed_args() -> wit::TokenArgs {
         duration: None,
         client_secret_version: None,
         previous_client_secret_expires_at: None,
+        enabled: true,
     }
 }
 

@@ -183,7 +183,7 @@ async fn run(smoke: bool) -> R<()> {
         }
     }
     let host = Arc::new(Host::<component_host::Harness>::load(true, 0).map_err(|e| format!("{e:#}"))?);
-    let args = wit::TokenArgs { name: "bench".into(), account_id: Some(ACCOUNT.into()), zone_id: None, min_days_for_renewal: 30, duration: Some("8760h".into()), client_secret_version: None, previous_client_secret_expires_at: None };
+    let args = wit::TokenArgs { name: "bench".into(), account_id: Some(ACCOUNT.into()), zone_id: None, min_days_for_renewal: 30, duration: Some("8760h".into()), client_secret_version: None, previous_client_secret_expires_at: None, enabled: true };
     let conn = component_host::connect::offline();
     let mut direct = Vec::new();
     for i in 0..(n + n / 10) {

@@ -35,10 +35,12 @@ pub fn from_cloudflare(source_type: &str, source_provider: &str, json: &[u8]) ->
             duration: text("duration"),
             client_secret_version: version,
             previous_client_secret_expires_at: text("previous_client_secret_expires_at"),
+            enabled: true,
         },
         client_id: text("client_id").unwrap_or_default(),
         client_secret: text("client_secret"),
         expires_at: text("expires_at"),
+        created_at: None, last_seen_at: None,
     })
 }
 

@@ -193,7 +193,7 @@ impl Provider {
         } else {
             // Configuration not known yet: nothing to ask the component
             // but what every create computes.
-            wit::PlannedState { args, id: wit::Computed::Unknown, client_id: wit::Computed::Unknown, client_secret: Some(wit::Computed::Unknown), expires_at: wit::Computed::Unknown }
+            wit::PlannedState { args, id: wit::Computed::Unknown, client_id: wit::Computed::Unknown, client_secret: Some(wit::Computed::Unknown), expires_at: wit::Computed::Unknown, created_at: wit::Computed::Unknown, last_seen_at: None }
         };
         Ok(values::planned_value(&planned, &unknown))
     }

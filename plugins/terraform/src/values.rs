@@ -62,6 +62,7 @@ pub fn args(object: &Value) -> Result<wit::TokenArgs, Invalid> {
         duration: text(object, "duration"),
         client_secret_version: version,
         previous_client_secret_expires_at: text(object, "previous_client_secret_expires_at"),
+        enabled: true,
     })
 }
 
@@ -73,6 +74,7 @@ pub fn state(object: &Value) -> Result<wit::TokenState, Invalid> {
         client_id: text(object, "client_id").unwrap_or_default(),
         client_secret: text(object, "client_secret"),
         expires_at: text(object, "expires_at"),
+        created_at: None, last_seen_at: None,
     })
 }
 
@@ -168,10 +170,12 @@ mod tests {
                 duration: Some("8760h".into()),
                 client_secret_version: None,
                 previous_client_secret_expires_at: None,
+                enabled: true,
             },
             client_id: "88bf3b6d86161464f6509f7219099e57.access".into(),
             client_secret: Some("s3cr3t".into()),
             expires_at: Some("2027-12-05T00:00:00Z".into()),
+            created_at: None, last_seen_at: None,
         }
     }
 
@@ -205,7 +209,7 @@ mod tests {
 
     #[test]
     fn a_plan_leaves_unknown_what_the_apply_computes() {
-        let planned = wit::PlannedState { args: token().args, id: wit::Computed::Unknown, client_id: wit::Computed::Unknown, client_secret: Some(wit::Computed::Unknown), expires_at: wit::Computed::Known("x".into()) };
+        let planned = wit::PlannedState { args: token().args, id: wit::Computed::Unknown, client_id: wit::Computed::Unknown, client_secret: Some(wit::Computed::Unknown), expires_at: wit::Computed::Known("x".into()), created_at: wit::Computed::Unknown, last_seen_at: None };
         let v = planned_value(&planned, &["name"]);
         assert_eq!((v.get("id"), v.get("client_secret"), v.get("expires_at"), v.get("name")), (Some(&Value::Unknown), Some(&Value::Unknown), Some(&Value::from("x")), Some(&Value::Unknown)));
     }
