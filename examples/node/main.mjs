@@ -85,13 +85,13 @@ async function main() {
   // check: validation and defaults, no call. A failure is thrown as a
   // ComponentError whose `payload` is the WIT `error` variant.
   try {
-    provider.check({ name: 'bad', accountId: 'not-hex', zoneId: '0'.repeat(32), minDaysForRenewal: -1n });
+    provider.check({ name: 'bad', accountId: 'not-hex', zoneId: '0'.repeat(32), minDaysForRenewal: -1n, enabled: true });
     fail('check accepted invalid inputs');
   } catch (e) {
     expect(e?.payload?.tag === 'invalid-input', `check of invalid inputs: ${describeError(e)}`);
     console.log(`check (invalid inputs): rejected, ${e.payload.val.length} failures: ${describeError(e)}`);
   }
-  const news = provider.check({ name: 'node-example', accountId, minDaysForRenewal: 30n, duration: '8760h' });
+  const news = provider.check({ name: 'node-example', accountId, minDaysForRenewal: 30n, duration: '8760h', enabled: true });
   console.log(`check: ok name=${news.name} accountId=${news.accountId} minDaysForRenewal=${news.minDaysForRenewal}`);
 
   // create with preview: the plan, no call.

@@ -38,8 +38,8 @@ DEFAULT_COMPONENT = BUILT / "access_service_token_provider.wasm"
 DEFAULT_POLICY_COMPONENT = BUILT / "access_service_token_policy.wasm"
 DEFAULT_POLICY_SAMPLE = ROOT / "policy/tests/fixtures/pulumi-export-v3.json"
 SECRET = "[secret]"
-PROVIDER = "cloudflare:access-service-token/provider@0.2.0"
-POLICY = "cloudflare:access-service-token/policy@0.2.0"
+PROVIDER = "cloudflare:access-service-token/provider@0.3.0"
+POLICY = "cloudflare:access-service-token/policy@0.3.0"
 
 
 class ComponentError(Exception):
@@ -140,7 +140,7 @@ def token_args(name: str, account_id: str | None = None, zone_id: str | None = N
                min_days_for_renewal: int = 0, duration: str | None = None) -> cm.Record:
     return record(name=name, account_id=account_id, zone_id=zone_id,
                   min_days_for_renewal=min_days_for_renewal, duration=duration,
-                  client_secret_version=None, previous_client_secret_expires_at=None)
+                  client_secret_version=None, previous_client_secret_expires_at=None, enabled=True)
 
 
 def run_provider(c: Component, base_url: str | None, api_token: str, account_id: str) -> None:

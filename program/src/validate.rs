@@ -8,11 +8,10 @@ use super::order::order;
 use access_service_token::properties::{unknown_reason, INPUT_PROPERTIES};
 use access_service_token::pulumi::TYPE_TOKENS;
 
-/// What `${resource.property}` may read: inputs and outputs of a token.
-const OUTPUTS: [&str; 5] = ["id", "clientId", "clientSecret", "expiresAt", "urn"];
-
+/// What `${resource.property}` may read: inputs and outputs of a token
+/// (the core's property table), and the resource's `urn`.
 fn readable() -> impl Iterator<Item = &'static str> {
-    INPUT_PROPERTIES.iter().chain(OUTPUTS.iter()).copied()
+    INPUT_PROPERTIES.iter().chain(access_service_token::schema::OUTPUTS.iter()).copied().chain(["urn"])
 }
 
 /// All semantic errors at once (empty = valid).

@@ -285,7 +285,7 @@ fn an_unknown_reference_is_refused() {
 fn an_unknown_property_in_a_reference_is_refused() {
     let err = invalid(&format!("{SEED}outputs:\n  s: ${{myApp.secret}}\n"));
     assert!(err.starts_with("Pulumi.yaml:10:6: unknown property in \"${myApp.secret}\": resource \"myApp\" has no property \"secret\""), "{err}");
-    assert!(err.ends_with("known properties are name, accountId, zoneId, minDaysForRenewal, duration, clientSecretVersion, previousClientSecretExpiresAt, id, clientId, clientSecret, expiresAt, urn"), "{err}");
+    assert!(err.ends_with("known properties are name, accountId, zoneId, minDaysForRenewal, duration, clientSecretVersion, previousClientSecretExpiresAt, enabled, id, clientId, clientSecret, expiresAt, createdAt, lastSeenAt, urn"), "{err}");
     let err = invalid("config:\n  c: x\noutputs:\n  o: ${c.length}\n");
     assert_eq!(err, "Pulumi.yaml:4:6: \"${c.length}\" reads a property of config \"c\", which is a single value; write ${c}");
 }
