@@ -129,6 +129,19 @@ mod tests {
     }
 
     #[test]
+    fn enabled_is_a_boolean_that_defaults_to_true() {
+        let base = json!({"name": "n", "accountId": "f037e56e89293a057740de681ac9abbe"});
+        assert!(check_properties(&bag(base.clone())).unwrap().enabled, "left out: enabled");
+        let mut off = base.clone();
+        off["enabled"] = json!(false);
+        assert!(!check_properties(&bag(off)).unwrap().enabled);
+        let mut text = base;
+        text["enabled"] = json!("no");
+        let err = check_properties(&bag(text)).unwrap_err().to_string();
+        assert!(err.contains(r#"enabled: expected true or false, found the string "no""#), "{err}");
+    }
+
+    #[test]
     fn null_means_absent() {
         let args = check_properties(&bag(json!({
             "name": "n", "accountId": "f037e56e89293a057740de681ac9abbe", "zoneId": null

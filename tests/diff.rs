@@ -280,3 +280,52 @@ fn the_version_the_token_already_has_is_no_rotation() {
     assert!(r.actions[0].reason.starts_with("clientSecretVersion 2 → 3: "), "{}", r.actions[0].reason);
     assert!(r.actions[0].reason.ends_with("the previous secret stops working at once"), "{}", r.actions[0].reason);
 }
+
+#[test]
+fn disabling_is_an_update_of_enabled_that_says_what_clients_will_see() {
+    let news = TokenArgs { enabled: false, ..seed_args() };
+    let r = diff::diff(&state(seed_args(), FAR), &news, t(NOW)).unwrap();
+    assert_eq!(kinds(&r), [("enabled".to_string(), DiffKind::Update, true)]);
+    assert_eq!(actions(&r), [ActionKind::Update]);
+    assert_eq!(
+        r.actions[0].reason,
+        "enabled true → false: the token is disabled in place; the client id and secret are kept, and no client can authenticate with it until it is enabled again"
+    );
+    assert!(diff::plan(&state(seed_args(), FAR), &news, t(NOW)).unwrap().needs_put());
+}
+
+#[test]
+fn a_token_found_disabled_names_both_causes_and_when_it_was_last_seen() {
+    let disabled = TokenArgs { enabled: false, ..seed_args() };
+    let mut olds = state(disabled, FAR);
+    olds.created_at = Some("2026-01-01T00:00:00Z".into());
+    let r = diff::diff(&olds, &seed_args(), t(NOW)).unwrap();
+    assert_eq!(kinds(&r), [("enabled".to_string(), DiffKind::Update, true)]);
+    let reason = &r.actions[0].reason;
+    assert!(reason.starts_with("enabled false → true: the token is disabled at Cloudflare: a person disabled it (outside this program, or with an earlier `enabled: false`), or the account's inactivity cleanup did"), "{reason}");
+    assert!(reason.contains("(it has never authenticated since it was created at 2026-01-01T00:00:00Z)"), "{reason}");
+    assert!(reason.ends_with("it is re-enabled in place with the same client id and secret"), "{reason}");
+    olds.last_seen_at = Some("2026-06-01T00:00:00Z".into());
+    let r = diff::diff(&olds, &seed_args(), t(NOW)).unwrap();
+    assert!(r.actions[0].reason.contains("(it last authenticated at 2026-06-01T00:00:00Z)"), "{}", r.actions[0].reason);
+    olds.created_at = None;
+    olds.last_seen_at = None;
+    let r = diff::diff(&olds, &seed_args(), t(NOW)).unwrap();
+    assert!(r.actions[0].reason.contains("(it has never authenticated)"), "{}", r.actions[0].reason);
+}
+
+#[test]
+fn last_seen_at_is_never_a_reason_for_a_change() {
+    let mut olds = state(seed_args(), FAR);
+    olds.last_seen_at = Some("2026-11-28T11:59:00Z".into());
+    olds.created_at = Some("2026-01-01T00:00:00Z".into());
+    assert!(!diff::diff(&olds, &seed_args(), t(NOW)).unwrap().changes);
+}
+
+#[test]
+fn a_rename_and_a_disable_are_one_update_with_both_reasons() {
+    let news = TokenArgs { name: "renamed".into(), enabled: false, ..seed_args() };
+    let r = diff::diff(&state(seed_args(), FAR), &news, t(NOW)).unwrap();
+    assert_eq!(actions(&r), [ActionKind::Update]);
+    assert!(r.actions[0].reason.contains("name \"CI/CD app renewed\" → \"renamed\"; enabled true → false"), "{}", r.actions[0].reason);
+}

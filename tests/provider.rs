@@ -6,7 +6,7 @@
 mod common;
 
 use access_service_token::connection::{Connection, Credentials};
-use access_service_token::model::{Computed, Outcome, TokenArgs};
+use access_service_token::model::{Computed, Outcome, TokenArgs, TokenState};
 use access_service_token::provider::{self, Client};
 use access_service_token::requests::{ApiRequest, Method};
 use access_service_token::secret::Secret;
@@ -750,4 +750,74 @@ fn a_read_of_an_unrotated_token_adds_no_secret_version_but_a_rotation_outside_sh
     let mut versioned = state.clone();
     versioned.args.client_secret_version = Some(1);
     assert_eq!(provider::merge_live(&versioned, live(Some(1))).args.client_secret_version, Some(1), "a stated version stays");
+}
+
+// `enabled`: disabling and enabling in place, creating disabled, and a token
+// disabled outside the program read back as drift.
+
+#[test]
+fn disabling_is_one_put_carrying_enabled_false_and_keeps_the_secret() {
+    let c = conn();
+    let olds = state(seed_args(), "2027-11-28T12:00:00Z");
+    let news = TokenArgs { enabled: false, ..seed_args() };
+    let mut t = Scripted::answering(vec![token(json!({"enabled": false}))]);
+    let Outcome::Applied(s) = provider::update(&mut Client::new(&c, &mut t), &olds, &news, at(NOW), false).unwrap() else { panic!() };
+    assert_eq!(t.calls(), [(Method::Put, ITEM.into(), Some(json!({"name": "CI/CD app renewed", "enabled": false})))]);
+    assert!(!s.args.enabled);
+    assert_eq!((s.id.as_str(), &s.client_id, &s.client_secret), (olds.id.as_str(), &olds.client_id, &olds.client_secret), "same id, client id and secret");
+}
+
+#[test]
+fn enabling_again_is_one_put_carrying_enabled_true() {
+    let c = conn();
+    let olds = state(TokenArgs { enabled: false, ..seed_args() }, "2027-11-28T12:00:00Z");
+    let mut t = Scripted::answering(vec![token(json!({"enabled": true}))]);
+    provider::update(&mut Client::new(&c, &mut t), &olds, &seed_args(), at(NOW), false).unwrap();
+    assert_eq!(t.calls(), [(Method::Put, ITEM.into(), Some(json!({"name": "CI/CD app renewed", "enabled": true})))]);
+}
+
+#[test]
+fn a_rename_of_an_enabled_token_leaves_enabled_out_of_the_put() {
+    let c = conn();
+    let olds = state(seed_args(), "2027-11-28T12:00:00Z");
+    let news = TokenArgs { name: "renamed".into(), ..seed_args() };
+    let mut t = Scripted::answering(vec![token(json!({"name": "renamed"}))]);
+    provider::update(&mut Client::new(&c, &mut t), &olds, &news, at(NOW), false).unwrap();
+    assert_eq!(t.calls()[0].2, Some(json!({"name": "renamed"})), "a PUT without enabled keeps it as it is");
+}
+
+#[test]
+fn a_token_created_disabled_is_one_post_saying_so() {
+    let c = conn();
+    let mut t = Scripted::answering(vec![token(json!({"client_secret": "cfast_new", "enabled": false, "created_at": "2026-11-28T12:00:00Z"}))]);
+    let news = TokenArgs { enabled: false, ..seed_args() };
+    let Outcome::Applied(s) = provider::create(&mut Client::new(&c, &mut t), &news, false).unwrap() else { panic!() };
+    assert_eq!(t.calls(), [(Method::Post, "/accounts/f037e56e89293a057740de681ac9abbe/access/service_tokens".into(), Some(json!({"name": "CI/CD app renewed", "enabled": false})))]);
+    assert!(!s.args.enabled);
+    assert_eq!(s.created_at.as_deref(), Some("2026-11-28T12:00:00Z"));
+    assert_eq!(s.last_seen_at, None, "never seen yet");
+}
+
+#[test]
+fn a_read_brings_back_enabled_and_last_seen_at_and_an_api_without_enabled_changes_nothing() {
+    let olds = state(seed_args(), "2027-11-28T12:00:00Z");
+    let live = |extra: Value| -> access_service_token::responses::ApiToken {
+        let mut v = json!({"id": TOKEN_ID, "name": "CI/CD app renewed", "client_id": olds.client_id, "expires_at": "2027-11-28T12:00:00Z"});
+        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        serde_json::from_value(v).unwrap()
+    };
+    let disabled = provider::merge_live(&olds, live(json!({"enabled": false, "last_seen_at": "2026-10-01T00:00:00Z"})));
+    assert!(!disabled.args.enabled, "disabled outside the program: drift");
+    assert_eq!(disabled.last_seen_at.as_deref(), Some("2026-10-01T00:00:00Z"));
+    assert_eq!(disabled.client_secret, olds.client_secret);
+    let unknown = provider::merge_live(&TokenState { args: TokenArgs { enabled: false, ..seed_args() }, ..olds.clone() }, live(json!({})));
+    assert!(!unknown.args.enabled, "an answer without enabled keeps what the state says");
+}
+
+#[test]
+fn an_imported_token_keeps_its_enabled_state() {
+    let c = conn();
+    let mut t = Scripted::answering(vec![token(json!({"enabled": false}))]);
+    let s = provider::import(&mut Client::new(&c, &mut t), &format!("f037e56e89293a057740de681ac9abbe/{TOKEN_ID}")).unwrap();
+    assert!(!s.args.enabled);
 }

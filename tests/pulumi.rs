@@ -251,3 +251,22 @@ fn read_of_a_token_that_is_gone_is_none_in_every_id_form() {
         assert_eq!(t.sent.len(), 1);
     }
 }
+
+#[test]
+fn outputs_carry_enabled_always_and_the_times_cloudflare_knows() {
+    use access_service_token::model::{TokenArgs, TokenState};
+    let state = TokenState {
+        id: TOKEN_ID.into(),
+        args: TokenArgs { name: "n".into(), account_id: Some(ACCOUNT.into()), enabled: false, ..TokenArgs::default() },
+        client_id: "c.access".into(),
+        client_secret: None,
+        expires_at: None,
+        created_at: Some("2026-01-01T00:00:00Z".into()),
+        last_seen_at: None,
+    };
+    let out = bag::outputs(&state, &Default::default());
+    assert_eq!((&out["enabled"], &out["createdAt"]), (&json!(false), &json!("2026-01-01T00:00:00Z")));
+    assert_eq!(out.get("lastSeenAt"), None, "left out until the token has authenticated");
+    let back = bag::state_of(TOKEN_ID, &bag::decode(&out.to_string(), "olds").unwrap()).unwrap();
+    assert_eq!(back, state, "a state bag reads back as the state it was written from");
+}

@@ -34,6 +34,24 @@ pub struct StateFile {
     /// `pending_operations`): resolved by the next run before it plans.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<PendingOperation>,
+    /// Tokens a refresh found deleted outside the program, until the next
+    /// `up` creates them again: that create then says why, and that the
+    /// client id and secret it hands out are new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<GoneToken>,
+}
+
+/// A managed token that a refresh no longer found at Cloudflare.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoneToken {
+    /// Resource name.
+    pub name: String,
+    /// The id it had.
+    pub id: String,
+    /// The client id it had, which clients still present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// What a pending operation was doing.
@@ -99,8 +117,10 @@ impl StateFile {
         self.resources.iter().find(|r| r.name == name)
     }
 
-    /// Inserts or replaces the resource of that name, keeping its position.
+    /// Inserts or replaces the resource of that name, keeping its position;
+    /// a token of that name is no longer gone.
     pub fn put(&mut self, resource: StateResource) {
+        self.gone.retain(|g| g.name != resource.name);
         match self.resources.iter_mut().find(|r| r.name == resource.name) {
             Some(slot) => *slot = resource,
             None => self.resources.push(resource),
@@ -110,6 +130,17 @@ impl StateFile {
     /// Removes the resource called `name`.
     pub fn remove(&mut self, name: &str) {
         self.resources.retain(|r| r.name != name);
+    }
+
+    /// Why a create of `name` happens when a refresh found its token
+    /// deleted outside the program; none otherwise.
+    pub fn recreate_reason(&self, name: &str) -> Option<String> {
+        let gone = self.gone.iter().find(|g| g.name == name)?;
+        let client = gone.client_id.as_deref().map(|c| format!(" (client id {c})")).unwrap_or_default();
+        Some(format!(
+            "token {}{client} was deleted outside this program, by a person or by the account's inactivity cleanup: a new token is created, and its client id and secret are new — give them to its clients",
+            gone.id
+        ))
     }
 
     /// Parses a state file's text.

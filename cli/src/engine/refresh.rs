@@ -16,8 +16,24 @@ fn as_compared(key: &str, value: Option<&Value>) -> Option<Value> {
     let value = value.filter(|v| !v.is_null()).cloned();
     match key {
         "clientSecretVersion" => value.or(Some(json!(FIRST_SECRET_VERSION))),
+        // A state written before `enabled` existed holds enabled tokens.
+        "enabled" => value.or(Some(json!(true))),
         _ => value,
     }
+}
+
+/// Why `enabled` drifted: a token found disabled names both causes and
+/// when it last authenticated, which tells them apart.
+fn enabled_drift(now: Option<&Value>, last_seen: Option<&Value>, created: Option<&Value>) -> String {
+    if now != Some(&json!(false)) {
+        return "enabled outside this program: the next up applies the program's `enabled` again".into();
+    }
+    let seen = match (last_seen.and_then(Value::as_str), created.and_then(Value::as_str)) {
+        (Some(at), _) => format!("it last authenticated at {at}"),
+        (None, Some(at)) => format!("it has never authenticated since it was created at {at}"),
+        (None, None) => "it has never authenticated".into(),
+    };
+    format!("disabled outside this program, by a person or by the account's inactivity cleanup ({seen}): it authenticates nothing; the next up enables it again with one call, same client id and secret")
 }
 
 /// Reads every managed resource, updating the state; reports drift.
@@ -61,25 +77,30 @@ pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mu
                 name: old.name.clone(),
                 ty: old.ty.clone(),
                 op: Op::Delete,
-                reasons: vec!["deleted outside this program: it will be created again by the next up".into()],
+                reasons: vec!["deleted outside this program, by a person or by the account's inactivity cleanup: the next up creates a new token, with a new client id and secret".into()],
                 changes: vec![],
             });
             state.remove(&old.name);
+            let client_id = old.outputs.get("clientId").and_then(Value::as_str).map(str::to_string);
+            state.gone.retain(|g| g.name != old.name);
+            state.gone.push(crate::state::GoneToken { name: old.name.clone(), id: old.id.clone(), client_id });
             continue;
         };
         let mut changes = Vec::new();
-        for key in ["name", "expiresAt", "duration", "clientSecretVersion"] {
+        for key in ["name", "expiresAt", "duration", "clientSecretVersion", "enabled"] {
             let (a, b) = (old.outputs.get(key), read.properties.get(key));
             if as_compared(key, a) != as_compared(key, b) {
                 changes.push(Change { property: key.into(), old: a.cloned(), new: b.cloned() });
             }
         }
         let op = if changes.is_empty() { Op::Same } else { Op::Update };
-        let reasons = if changes.iter().any(|c| c.property == "name") {
-            vec!["renamed outside this program: the next up renames it back".into()]
-        } else {
-            vec![]
-        };
+        let mut reasons = Vec::new();
+        if changes.iter().any(|c| c.property == "name") {
+            reasons.push("renamed outside this program: the next up renames it back".to_string());
+        }
+        if let Some(change) = changes.iter().find(|c| c.property == "enabled") {
+            reasons.push(enabled_drift(change.new.as_ref(), read.properties.get("lastSeenAt"), read.properties.get("createdAt")));
+        }
         steps.push(Step { name: old.name.clone(), ty: old.ty.clone(), op, reasons, changes });
         let mut inputs = old.inputs.clone();
         if let (Some(obj), Some(name)) = (inputs.as_object_mut(), read.inputs.get("name")) {

@@ -192,6 +192,8 @@ impl<T: Transport> Run<'_, T> {
         }
         let program = self.program;
         let now = self.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        // Read before the creates land: a create of a gone token clears it.
+        let recreated: Vec<Option<String>> = batch.iter().map(|(i, _, _)| state.recreate_reason(&program.resources[*i].name.value)).collect();
         for (i, _, inputs) in &batch {
             let res = &program.resources[*i];
             state.pending.push(PendingOperation {
@@ -237,7 +239,7 @@ impl<T: Transport> Run<'_, T> {
             return Err(e);
         }
         let mut first_error = None;
-        for ((i, _, inputs), outcome) in batch.into_iter().zip(outcomes) {
+        for (((i, _, inputs), outcome), recreated) in batch.into_iter().zip(outcomes).zip(recreated) {
             let name = program.resources[i].name.value.clone();
             let ty = program.resources[i].ty.value.clone();
             match outcome.unwrap_or_else(|| Err(Error::Internal(format!("{name}: the create's outcome is missing")))) {
@@ -252,7 +254,7 @@ impl<T: Transport> Run<'_, T> {
                         .map(|o| o.iter().filter(|(k, v)| !k.starts_with("__") && !v.is_null()).map(|(k, v)| Change { property: k.clone(), old: None, new: Some(v.clone()) }).collect())
                         .unwrap_or_default();
                     env.outputs.insert(name.clone(), outputs);
-                    report.steps.push(Step { name, ty, op: Op::Create, reasons: vec![], changes });
+                    report.steps.push(Step { name, ty, op: Op::Create, reasons: recreated.into_iter().collect(), changes });
                 }
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -292,7 +294,8 @@ impl<T: Transport> Run<'_, T> {
         let preview = mode == Mode::Preview;
         let inputs = self.checked(res, urn, news)?;
         let Some(old) = state.get(&name).cloned() else {
-            return self.create(&name, &ty, urn, inputs, vec![], state, mode, Op::Create);
+            let reasons = state.recreate_reason(&name).into_iter().collect();
+            return self.create(&name, &ty, urn, inputs, reasons, state, mode, Op::Create);
         };
         let diff = pulumi::diff(urn, &old.id, &old.outputs.to_string(), &inputs.to_string(), &res.options.ignore_changes, self.now)?;
         if diff.changes == Changes::None {
