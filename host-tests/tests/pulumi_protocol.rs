@@ -24,6 +24,13 @@ fn keys(v: &Value) -> Vec<String> {
     k
 }
 
+/// `keys` with `more` added, sorted as [`keys`] sorts.
+fn plus(mut keys: Vec<String>, more: &[&str]) -> Vec<String> {
+    keys.extend(more.iter().map(|k| k.to_string()));
+    keys.sort();
+    keys
+}
+
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
@@ -43,7 +50,13 @@ fn the_recorded_check_and_create_replay() {
     let answer = w.session.pulumi_check(&req).unwrap().unwrap();
     assert!(answer.failures.is_empty());
     let inputs: Value = serde_json::from_str(answer.inputs.as_deref().unwrap()).unwrap();
-    assert_eq!(inputs, check["response"]["inputs"], "Check answers exactly what the bridged provider answered");
+    // pulumi-cloudflare 5.49.0, which made the recording, has no `enabled`
+    // input: Check fills it in as it fills in `minDaysForRenewal` (true,
+    // listed in `__defaults`), and otherwise answers as recorded.
+    let mut want_inputs = check["response"]["inputs"].clone();
+    want_inputs["enabled"] = json!(true);
+    want_inputs["__defaults"].as_array_mut().unwrap().push(json!("enabled"));
+    assert_eq!(inputs, want_inputs, "Check answers exactly what the bridged provider answered, plus enabled");
     assert_eq!(take_calls(&w.emu), Vec::<String>::new());
 
     let req = p::CreateRequest {
@@ -56,7 +69,14 @@ fn the_recorded_check_and_create_replay() {
     assert_eq!(take_calls(&w.emu), [format!("POST /accounts/{account}/access/service_tokens")]);
     let props: Value = serde_json::from_str(&answer.properties).unwrap();
     let expected = &create["response"]["properties"];
-    assert_eq!(keys(&props), keys(expected), "same output keys as pulumi-cloudflare 5.49.0");
+    // The recorded outputs plus the two pulumi-cloudflare 5.49.0 lacks:
+    // `enabled` and `createdAt` (the API's `created_at`); `lastSeenAt` stays
+    // out until the token has authenticated.
+    assert_eq!(keys(&props), plus(keys(expected), &["createdAt", "enabled"]), "the output keys of pulumi-cloudflare 5.49.0, plus createdAt and enabled");
+    assert_eq!(props["enabled"], true);
+    assert_eq!(props.get("lastSeenAt"), None, "never authenticated: {props}");
+    let created_at = chrono::DateTime::parse_from_rfc3339(props["createdAt"].as_str().unwrap()).unwrap();
+    assert_eq!(created_at, w.emu.tokens()[0].created_at, "createdAt is the API's created_at");
     assert!(is_uuid(&answer.id), "{}", answer.id);
     assert_eq!(props["id"], json!(answer.id));
     assert!(props["clientId"].as_str().unwrap().ends_with(".access"));
@@ -78,8 +98,9 @@ fn the_recorded_check_and_create_replay() {
     };
     let resource = access_service_token::pulumi::stack::resource(&req.urn, &answer.id, &inputs, &props, &ctx);
     assert_eq!(keys(&resource), keys(&stack_fixture));
-    assert_eq!(keys(&resource["outputs"]), keys(&stack_fixture["outputs"]));
-    assert_eq!(keys(&resource["inputs"]), keys(&stack_fixture["inputs"]));
+    // The same additions as above, in the state the engine would store.
+    assert_eq!(keys(&resource["outputs"]), plus(keys(&stack_fixture["outputs"]), &["createdAt", "enabled"]));
+    assert_eq!(keys(&resource["inputs"]), plus(keys(&stack_fixture["inputs"]), &["enabled"]));
     assert_eq!(keys(&resource["outputs"]["clientSecret"]), keys(&stack_fixture["outputs"]["clientSecret"]));
     assert_eq!(resource["additionalSecretOutputs"], stack_fixture["additionalSecretOutputs"]);
     assert_eq!(resource["type"], stack_fixture["type"]);

@@ -14,6 +14,9 @@ pub struct AppAnswer {
     /// For a refusal, why (`disabled`, `expired`, `previous_secret_expired`,
     /// `wrong_secret`, `unknown_client_id`, …); empty when admitted.
     pub reason: String,
+    /// The whole JSON answer: for an admission, which token and which of
+    /// its secrets (`current` or `previous`) let the client in.
+    pub body: serde_json::Value,
 }
 
 impl AppAnswer {
@@ -41,9 +44,7 @@ pub fn present(url: &str, client_id: &str, client_secret: &str) -> std::io::Resu
     let text = String::from_utf8_lossy(&raw);
     let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| invalid("no HTTP status in the answer"))?;
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    let reason = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_string))
-        .unwrap_or_default();
-    Ok(AppAnswer { status, reason })
+    let body: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    let reason = body.get("reason").and_then(|r| r.as_str()).unwrap_or_default().to_string();
+    Ok(AppAnswer { status, reason, body })
 }

@@ -79,18 +79,38 @@ fn replays_the_recorded_pulumi_check_and_create() {
     let mut engine = Engine::connect(&plugin);
     engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
 
+    // pulumi-cloudflare 5.49.0, which made the recording, has no `enabled`
+    // input: this provider fills it in as it fills in `minDaysForRenewal`
+    // (true, listed in `__defaults`), and otherwise answers as recorded.
+    let mut want_inputs = check["response"]["inputs"].clone();
+    want_inputs["enabled"] = json!(true);
+    want_inputs["__defaults"].as_array_mut().unwrap().push(json!("enabled"));
     let checked = engine.ok("Check", check["request"].clone());
-    assert_eq!(checked, json!({"inputs": check["response"]["inputs"], "failures": []}), "Check answers as the recorded provider did");
+    assert_eq!(checked, json!({"inputs": want_inputs, "failures": []}), "Check answers as the recorded provider did, plus enabled");
 
     let created = engine.ok("Create", create["request"].clone());
     let (got, recorded) = (&created["properties"], &create["response"]["properties"]);
-    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(got), keys(recorded), "Create answers with the recorded properties");
+    let keys = |v: &Value| {
+        let mut k = v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        k.sort();
+        k
+    };
+    // The recorded outputs, plus the two this provider adds that
+    // pulumi-cloudflare 5.49.0 lacks: `enabled` and `createdAt` (the API's
+    // `created_at`). `lastSeenAt` stays out until the token has authenticated.
+    let mut want_keys = keys(recorded);
+    want_keys.extend(["createdAt".to_string(), "enabled".to_string()]);
+    want_keys.sort();
+    assert_eq!(keys(got), want_keys, "Create answers with the recorded properties, plus createdAt and enabled");
+    assert_eq!(got["enabled"], true);
+    assert_eq!(got.get("lastSeenAt"), None, "a token that never authenticated has no lastSeenAt: {got}");
     assert_eq!(got["id"], created["id"]);
     assert_eq!(got["clientSecret"][SECRET_SIG], SECRET_VAL, "clientSecret comes back as a secret");
     let token = emu.tokens().into_iter().next().expect("one token at the API");
     assert_eq!(got["clientSecret"]["value"], token.client_secret);
     assert_eq!((got["name"].clone(), got["duration"].clone(), got["zoneId"].clone()), (json!("test-token"), json!("forever"), Value::Null));
+    let created_at = got["createdAt"].as_str().expect("createdAt is a string").parse::<DateTime<Utc>>().expect("createdAt is a time");
+    assert_eq!(created_at, token.created_at, "createdAt is the API's created_at");
     let account = check["request"]["news"]["accountId"].as_str().unwrap();
     assert_eq!(calls(&emu), [format!("POST {}", tokens_path(&format!("accounts/{account}")))]);
     plugin.assert_no_secret_logged(&[DEFAULT_API_TOKEN, &token.client_secret]);
@@ -558,8 +578,10 @@ fn a_refresh_that_finds_no_drift_hands_back_the_inputs_it_was_given() {
     assert_eq!(second["properties"], first["properties"]);
 
     // A token the program created with minDaysForRenewal left to its default.
+    // `enabled` is left out too: Check fills in both defaults and lists them.
     let inputs = engine.ok("Check", json!({"urn": urn("created"), "olds": {}, "news": {"name": "created", "accountId": ACCOUNT}}))["inputs"].clone();
-    assert_eq!(inputs["__defaults"], json!(["minDaysForRenewal"]));
+    assert_eq!((&inputs["minDaysForRenewal"], &inputs["enabled"]), (&json!(0), &json!(true)), "{inputs}");
+    assert_eq!(inputs["__defaults"], json!(["minDaysForRenewal", "enabled"]));
     let created = engine.ok("Create", json!({"urn": urn("created"), "properties": inputs}));
     let refreshed = engine.ok("Read", json!({"id": created["id"], "urn": urn("created"), "properties": created["properties"], "inputs": inputs}));
     assert_eq!(refreshed["inputs"], inputs, "the default stays listed while it holds");
