@@ -31,7 +31,7 @@
 //! ```
 
 mod access_app;
-pub mod app_client;
+pub mod client;
 mod auth;
 mod clock;
 pub mod duration;
@@ -156,9 +156,9 @@ impl Emulator {
     }
 
     /// Presents a service token to the Access application of `scope` over
-    /// real HTTP, as a client would ([`app_client::present`]).
-    pub fn present(&self, scope: &Scope, client_id: &str, client_secret: &str) -> app_client::AppAnswer {
-        app_client::present(&self.access_app_url(scope), client_id, client_secret).unwrap_or_else(|e| panic!("the Access application did not answer: {e}"))
+    /// real HTTP, as a client would ([`client::present`]).
+    pub fn present(&self, scope: &Scope, client_id: &str, client_secret: &str) -> client::AppAnswer {
+        client::present(&self.access_app_url(scope), client_id, client_secret).unwrap_or_else(|e| panic!("the Access application did not answer: {e}"))
     }
 
     /// Every request to the Access application so far, in arrival order.

@@ -29,7 +29,7 @@
 //!   adds the URN's `name` and `type`.
 //!
 //! The client of the Access application is the emulator's own
-//! (`cloudflare_emulator::app_client`): one GET with the two headers over
+//! (`cloudflare_emulator::client`): one GET with the two headers over
 //! real HTTP on loopback.
 
 mod support;

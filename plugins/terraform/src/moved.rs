@@ -35,12 +35,16 @@ pub fn from_cloudflare(source_type: &str, source_provider: &str, json: &[u8]) ->
             duration: text("duration"),
             client_secret_version: version,
             previous_client_secret_expires_at: text("previous_client_secret_expires_at"),
+            // Neither provider's state has it; if the token is disabled, the
+            // next refresh reads it so and the plan shows why.
             enabled: true,
         },
         client_id: text("client_id").unwrap_or_default(),
         client_secret: text("client_secret"),
         expires_at: text("expires_at"),
-        created_at: None, last_seen_at: None,
+        // Read at the next refresh, as for a state written before they existed.
+        created_at: None,
+        last_seen_at: None,
     })
 }
 
@@ -54,6 +58,7 @@ mod tests {
     fn a_v5_state_keeps_its_secret_and_renews_nothing() {
         let t = from_cloudflare("cloudflare_zero_trust_access_service_token", "registry.terraform.io/cloudflare/cloudflare", V5.as_bytes()).unwrap();
         assert_eq!((t.client_secret.as_deref(), t.args.min_days_for_renewal, t.args.client_secret_version), (Some("s3cr3t"), 0, Some(1)));
+        assert_eq!((t.args.enabled, t.created_at, t.last_seen_at), (true, None, None));
     }
 
     #[test]

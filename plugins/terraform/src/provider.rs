@@ -115,11 +115,14 @@ impl Provider {
         }
         // Terraform proposes the prior value for an optional+computed
         // attribute the configuration leaves out; one with a default plans
-        // its default instead, as a framework provider's `Default` does.
+        // its default instead, as a framework provider's `Default` does (so
+        // a token disabled outside Terraform, read back as `enabled =
+        // false`, is planned enabled again unless the configuration says
+        // `false`).
         if let Value::Object(p) = &mut proposed {
             for (name, default) in schema::DEFAULTS {
                 if config.get(name).is_none_or(Value::is_null) {
-                    p.insert(name.to_string(), Value::Number(default.into()));
+                    p.insert(name.to_string(), schema::default_value(default));
                 }
             }
         }
@@ -153,10 +156,18 @@ impl Provider {
             response.planned_state = Some(encode(&prior, &ty)?);
             return Ok(response);
         }
+        // What the plan's values cannot say (why a renewal is due, who may
+        // have disabled the token), said as a warning with the component's
+        // reason.
+        let enabled_changes = diff.detailed_diff.iter().any(|d| d.property == "enabled");
         for action in &diff.actions {
             match action.kind {
                 wit::ActionKind::Renew => response.diagnostics.push(diagnostics::warning("Renewal planned", diagnostics::terraform_words(&action.reason), Some("expires_at"))),
                 wit::ActionKind::Rotate => response.diagnostics.push(diagnostics::warning("Client secret rotation planned", diagnostics::terraform_words(&action.reason), Some("client_secret"))),
+                wit::ActionKind::Update if enabled_changes => {
+                    let summary = if news.enabled { "Re-enabling a disabled token" } else { "Disabling the token" };
+                    response.diagnostics.push(diagnostics::warning(summary, diagnostics::terraform_words(&action.reason), Some("enabled")));
+                }
                 _ => {}
             }
         }
@@ -216,7 +227,14 @@ impl Provider {
                 self.call("ApplyResourceChange", egress, move |s| s.update(&conn, &olds, &news, None, false)).await?
             };
             match outcome {
-                wit::ApplyOutcome::Applied(token) => values::state_value(&token),
+                wit::ApplyOutcome::Applied(mut token) => {
+                    // last_seen_at is planned as the last read saw it, and
+                    // the next read brings it up to date: the API's answer
+                    // to this call may already show a later one (or none),
+                    // which Terraform would call an inconsistent result.
+                    token.last_seen_at = values::text(&planned, "last_seen_at");
+                    values::state_value(&token)
+                }
                 wit::ApplyOutcome::Planned(_) => return Err(vec![diagnostics::error("Internal error (please report)", "the component planned a change it was asked to apply", None)]),
             }
         };

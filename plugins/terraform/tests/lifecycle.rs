@@ -247,6 +247,7 @@ fn the_data_source_reads_a_token_without_its_secret() {
         assert_eq!(state["token_id"], config["token_id"], "configured values come back as they were");
         assert_eq!((&state["account_id"], &state["zone_id"]), (&config["account_id"], &config["zone_id"]));
         assert_eq!(epoch_seconds(text(state, "expires_at")), want.expires_at.timestamp());
+        assert_eq!((&state["enabled"], epoch_seconds(text(state, "created_at")), &state["last_seen_at"]), (&json!(true), want.created_at.timestamp(), &Value::Null), "{state}");
         assert!(!state.to_string().contains(&want.client_secret), "no secret in the data source: {state}");
         assert_eq!(calls(&emu), [format!("GET {path}")]);
     }
@@ -324,12 +325,14 @@ fn a_cloudflare_provider_state_moves_here_with_its_secret_and_no_call() {
         assert_eq!((text(&target, "id"), text(&target, "client_id"), text(&target, "name")), (token.id.as_str(), token.client_id.as_str(), token.name.as_str()));
         let min_days = if version == 0 { 30 } else { 0 };
         assert_eq!(target["min_days_for_renewal"], min_days, "v4's renewal window is kept; v5 has none");
+        assert_eq!((&target["enabled"], &target["created_at"], &target["last_seen_at"]), (&json!(true), &Value::Null, &Value::Null), "enabled, and the times read at the next refresh");
         assert_eq!(calls(&emu), Vec::<String>::new(), "a move makes no call");
 
         // Then it is a state like any other: upgraded, read, planned.
         let state = tf.upgrade(&target);
         let read = tf.read(&state);
         assert_eq!(read["client_secret"], token.client_secret);
+        assert_eq!(epoch_seconds(text(&read, "created_at")), token.created_at.timestamp(), "the refresh reads when it was created");
         assert_eq!(calls(&emu), [format!("GET {}/{}", account_tokens(), token.id)]);
         let config = schemas.resource.object(json!({"name": token.name, "account_id": ACCOUNT, "duration": "8760h", "min_days_for_renewal": min_days}));
         let plan = tf.plan(&read, &config);

@@ -762,3 +762,33 @@ pub fn assert_no_secret_leaked(tf: &mut Terraform, emu: &Emulator, more: &[&str]
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
     tf.assert_no_secret_logged(&refs);
 }
+
+/// An API call as the emulator logged it: `METHOD path` and its JSON body.
+pub fn calls_with_bodies(emu: &Emulator) -> Vec<(String, Option<Value>)> {
+    let seen = emu.requests().into_iter().map(|r| (format!("{} {}", r.method, r.path), r.body)).collect();
+    emu.clear_requests();
+    seen
+}
+
+/// One HTTP/1.1 request from the test itself (a person with curl, a client
+/// at an Access application), not from the provider: its status and JSON body.
+pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&Value>) -> (u16, Value) {
+    cloudflare_emulator::client::send(method, url, headers, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+}
+
+/// A person disabling (or enabling) a token outside Terraform: a `PUT` to
+/// the API with `{"enabled": …}`. The call is left in the emulator's log.
+pub fn set_enabled_outside(emu: &Emulator, scope: &str, token_id: &str, enabled: bool) {
+    let url = format!("{}/{scope}/access/service_tokens/{token_id}", emu.base_url());
+    let auth = format!("Bearer {DEFAULT_API_TOKEN}");
+    let (status, body) = http("PUT", &url, &[("Authorization", &auth)], Some(&json!({"enabled": enabled})));
+    assert_eq!((status, &body["result"]["enabled"]), (200, &json!(enabled)), "{body}");
+}
+
+/// A client presenting a token at the Access application of `scope`
+/// (`CF-Access-Client-Id` / `CF-Access-Client-Secret`): the status (200
+/// admitted, 403 refused) and the application's answer.
+pub fn present_token(emu: &Emulator, scope: &cloudflare_emulator::Scope, client_id: &str, secret: &str) -> (u16, Value) {
+    let answer = emu.present(scope, client_id, secret);
+    (answer.status, answer.body)
+}
