@@ -61,6 +61,8 @@ pub struct Args {
     pub rules: Vec<String>,
     /// `--expires-within-days` (policy).
     pub expires_within_days: Option<String>,
+    /// `--idle-days` (policy).
+    pub idle_days: Option<String>,
     /// `--policy FILE` (policy settings file).
     pub policy: Option<String>,
     /// `--now` (policy: the time to judge expiry at, RFC 3339).
@@ -112,13 +114,14 @@ Exit status: 0 on success, 1 on any failure (a state locked by another run too).
 /// Help of the policy verb.
 pub const POLICY_HELP: &str = "\
 Usage: policy <file>... [--format text|json|sarif|github] [--format-in <kind>]
-              [--rule <id>=<mandatory|advisory|disabled>]... [--expires-within-days N]
+              [--rule <id>=<mandatory|advisory|disabled>]... [--expires-within-days N] [--idle-days N]
               [--policy <file>] [--now <RFC 3339>]
 
 Scans Pulumi stack exports (v3, v4), Terraform state v4, `terraform show -json`
 state and plan output, this tool's state file and programs for access service
 tokens that are expired, expire soon, are never renewed, renew on every run,
-never expire, keep their secret in plain text, or name both or neither scope.
+never expire, keep their secret in plain text, name both or neither scope,
+are disabled, sit idle or were never used.
 Reads only the files given; needs no network, no environment, no credentials.
 
   --format          text (default; ends with `N passed, N failed`), json, sarif, github
@@ -126,13 +129,15 @@ Reads only the files given; needs no network, no environment, no credentials.
                     terraform-show-state, terraform-plan, local-state, program
   --rule id=level   change a rule's level (repeatable); see the rules below
   --expires-within-days N   the expires-soon window (default 30)
-  --policy FILE     a YAML or JSON file: {rules: {id: level}, expiresWithinDays: N}
+  --idle-days N     idle and never-used: days without authenticating (default 90)
+  --policy FILE     a YAML or JSON file: {rules: {id: level}, expiresWithinDays: N, idleDays: N}
   --now T           judge expiry at T instead of the wall clock (reproducible runs)
 
 Rules (default level): expired (mandatory), expires-soon (mandatory),
 never-renewed (advisory), renewal-window-too-long (advisory), non-expiring
 (disabled), plaintext-secret (advisory), scope-conflict (mandatory),
-scope-missing (mandatory).
+scope-missing (mandatory), disabled (mandatory), idle (advisory), never-used
+(advisory).
 
 Exit status: 0 when no mandatory rule failed, 1 otherwise — and 1 for a usage
 error too (a WASI command's exit code reaches the shell only as 0 or 1): tell
@@ -172,6 +177,7 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
         format_in: None,
         rules: Vec::new(),
         expires_within_days: None,
+        idle_days: None,
         policy: None,
         now: None,
         force_unlock: false,
@@ -204,6 +210,7 @@ pub fn parse(args: &[String]) -> Result<Args, Error> {
             "--format-in" => out.format_in = Some(value("--format-in")?),
             "--rule" => out.rules.push(value("--rule")?),
             "--expires-within-days" => out.expires_within_days = Some(value("--expires-within-days")?),
+            "--idle-days" => out.idle_days = Some(value("--idle-days")?),
             "--policy" => out.policy = Some(value("--policy")?),
             "--now" => out.now = Some(value("--now")?),
             "--force-unlock" => out.force_unlock = true,

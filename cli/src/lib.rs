@@ -518,6 +518,9 @@ fn policy(files: &[String], args: &Args, now: DateTime<Utc>, io: &mut Io) -> Res
     if let Some(days) = &args.expires_within_days {
         overrides.push(format!("expiresWithinDays={days}"));
     }
+    if let Some(days) = &args.idle_days {
+        overrides.push(format!("idleDays={days}"));
+    }
     let settings = p::Settings::build(now, policy_file.as_ref(), &overrides)?;
     let forced = args.format_in.as_deref().map(str::parse::<p::InputKind>).transpose()?;
     let format = args.format.as_deref().map(str::parse::<p::Format>).transpose()?.unwrap_or(p::Format::Text);

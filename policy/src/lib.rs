@@ -30,7 +30,7 @@ pub use detect::detect;
 pub use render::{json::JSON_SCHEMA_VERSION, render, Format};
 pub use report::{analyze, scan, Finding, Report};
 pub use rules::{Level, Rule, RULES};
-pub use settings::{Settings, DEFAULT_EXPIRES_WITHIN_DAYS, EXPIRES_WITHIN_DAYS_KEY, MAX_EXPIRES_WITHIN_DAYS};
+pub use settings::{Settings, DEFAULT_EXPIRES_WITHIN_DAYS, DEFAULT_IDLE_DAYS, EXPIRES_WITHIN_DAYS_KEY, IDLE_DAYS_KEY, MAX_EXPIRES_WITHIN_DAYS, MAX_IDLE_DAYS, MIN_IDLE_DAYS};
 pub use token::{Field, InputKind, Token};
 
 /// One input: a file's name (used in findings, SARIF locations and errors)

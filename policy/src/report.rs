@@ -2,8 +2,9 @@
 //!
 //! A *check* is one (token, rule) pair where the rule is enabled (level not
 //! `disabled`) and applies to the token's input kind (programs have no
-//! expiry or secret, so `expired`, `expires-soon` and `plaintext-secret` do
-//! not apply to them). Each check yields at most one finding.
+//! expiry, secret or use, so `expired`, `expires-soon`, `plaintext-secret`,
+//! `idle` and `never-used` do not apply to them). Each check yields at most
+//! one finding.
 //! - `failed`: checks that produced a finding at `mandatory` level;
 //! - `passed`: every other check (no finding, or an `advisory` finding);
 //! - `advisory`: the advisory findings (counted in `passed`).
@@ -58,6 +59,8 @@ pub struct Report {
     pub now: DateTime<Utc>,
     /// The expires-soon window used.
     pub expires_within_days: u32,
+    /// The idle window used (idle, never-used).
+    pub idle_days: u32,
     /// The level each rule ran at.
     pub levels: BTreeMap<String, Level>,
 }
@@ -140,6 +143,7 @@ fn judge(tokens: &[Token], files: Vec<(String, InputKind)>, settings: &Settings)
         advisory: 0,
         now: settings.now,
         expires_within_days: settings.expires_within_days,
+        idle_days: settings.idle_days,
         levels: RULES.iter().map(|r| (r.id.to_string(), settings.level(r.id))).collect(),
     };
     let levels: Vec<Level> = RULES.iter().map(|r| settings.level(r.id)).collect();
@@ -149,7 +153,7 @@ fn judge(tokens: &[Token], files: Vec<(String, InputKind)>, settings: &Settings)
                 continue;
             }
             report.checks += 1;
-            let Some(message) = rules::evaluate(rule, token, settings.expires_within_days, settings.now) else {
+            let Some(message) = rules::evaluate(rule, token, settings) else {
                 report.passed += 1;
                 continue;
             };

@@ -3,6 +3,7 @@
 //! fingerprints and CI configuration refer to them); a rule that changes
 //! meaning gets a new id.
 
+use super::settings::Settings;
 use super::token::{Field, InputKind, Token};
 use access_service_token::duration::{self, Lifetime};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -93,6 +94,12 @@ pub const PLAINTEXT_SECRET: &str = "plaintext-secret";
 pub const SCOPE_CONFLICT: &str = "scope-conflict";
 /// Id of the rule for a token with neither an account nor a zone.
 pub const SCOPE_MISSING: &str = "scope-missing";
+/// Id of the rule for a disabled token (`enabled: false`).
+pub const DISABLED: &str = "disabled";
+/// Id of the rule for a token not seen authenticating for `idleDays` days.
+pub const IDLE: &str = "idle";
+/// Id of the rule for a token created `idleDays` days ago and never seen.
+pub const NEVER_USED: &str = "never-used";
 
 /// The rules table, in the order SARIF lists them (`ruleIndex` points here).
 ///
@@ -100,6 +107,11 @@ pub const SCOPE_MISSING: &str = "scope-missing";
 /// secret in plain text, so a mandatory default would fail every Terraform
 /// user's build over something only the state backend (encryption, access
 /// control) can address; teams that forbid plain-text state make it mandatory.
+///
+/// `idle` and `never-used` default to advisory (their help says why): a token
+/// that authenticates rarely is not broken, and the account's cleanup setting
+/// is not in any file this reads. `disabled` is mandatory: the token already
+/// refuses every request, which is an outage for whoever presents it.
 pub const RULES: &[Rule] = &[
     Rule {
         id: EXPIRED,
@@ -157,6 +169,27 @@ pub const RULES: &[Rule] = &[
         summary: "Neither accountId nor zoneId is set.",
         help: "A service token belongs to exactly one account or one zone; without either the API cannot create or find it. Set accountId or zoneId.",
     },
+    Rule {
+        id: DISABLED,
+        name: "Disabled",
+        default_level: Level::Mandatory,
+        summary: "The service token is disabled (enabled is false), so it authenticates nothing.",
+        help: "Every Access application refuses a disabled token: whatever presents it is locked out, silently from its point of view. Either a person disabled it (enabled: false in the program, or by hand at Cloudflare) or Cloudflare's inactivity cleanup did: since September 2026 an account can have Cloudflare disable or delete service tokens that have not authenticated for a chosen period (30 to 365 days). The finding gives lastSeenAt when it is known. Set enabled: true (or leave it out) and run `up` (Pulumi: `pulumi up`; Terraform: enabled = true and `terraform apply`): that re-enables the token in place, with the same client id and secret. If nothing needs it any more, delete it instead. A resource without the property (the Cloudflare provider's) is never reported as disabled.",
+    },
+    Rule {
+        id: IDLE,
+        name: "Idle",
+        default_level: Level::Advisory,
+        summary: "The token has not authenticated for more than idleDays days (90 by default).",
+        help: "lastSeenAt, when the token last authenticated at an Access application, is more than idleDays days ago (90 by default; `idleDays` in the policy file or `idleDays=N` as an override). Cloudflare's inactivity cleanup may disable or delete it: since September 2026 an account can have Cloudflare disable or delete service tokens that have not authenticated for a chosen period (30 to 365 days), and a deleted token's client id and secret are gone. Set idleDays below the account's period to hear in time. Advisory by default: backup, break-glass and seasonal jobs authenticate rarely by design, and the account's cleanup setting is not in any file this reads, so an idle token is a question, not a fault. Delete it if nothing uses it (an unused secret only adds risk), or check that whatever should present it still does; make the rule mandatory to fail the build. Judged only where lastSeenAt is recorded (this project's resources, and the Cloudflare provider's when its version has the attribute).",
+    },
+    Rule {
+        id: NEVER_USED,
+        name: "NeverUsed",
+        default_level: Level::Advisory,
+        summary: "The token was created more than idleDays days ago (90 by default) and has never authenticated.",
+        help: "createdAt is more than idleDays days ago and lastSeenAt is empty: no Access application has ever accepted this token. It may be left over from work that never shipped, or its client id and secret were never deployed where they belong. Cloudflare's inactivity cleanup may disable or delete it (an account can have Cloudflare remove tokens that have not authenticated for 30 to 365 days). Delete it if nothing needs it, or deploy its credentials. Advisory by default, as idle is. Judged only where both createdAt and lastSeenAt are recorded (this project's resources; the Cloudflare provider's carry no createdAt), and never for a program, which has created nothing yet.",
+    },
 ];
 
 /// The rule of that id.
@@ -170,9 +203,10 @@ pub fn ids() -> String {
 }
 
 /// Whether the rule can say anything about tokens of this kind: a program
-/// has no expiry and stores no secret, so only configuration rules apply.
+/// has no expiry, stores no secret and has created nothing to be used, so
+/// only configuration rules apply (`disabled` among them: `enabled` is an input).
 pub fn applies_to(rule: &Rule, kind: InputKind) -> bool {
-    kind != InputKind::Program || !matches!(rule.id, EXPIRED | EXPIRES_SOON | PLAINTEXT_SECRET)
+    kind != InputKind::Program || !matches!(rule.id, EXPIRED | EXPIRES_SOON | PLAINTEXT_SECRET | IDLE | NEVER_USED)
 }
 
 /// RFC 3339 in whole seconds, as every message and output writes times.
@@ -198,13 +232,8 @@ fn prop(kind: InputKind, camel: &'static str) -> &'static str {
     if !kind.snake_case() {
         return camel;
     }
-    match camel {
-        "accountId" => "account_id",
-        "zoneId" => "zone_id",
-        "minDaysForRenewal" => "min_days_for_renewal",
-        "expiresAt" => "expires_at",
-        other => other,
-    }
+    // Terraform's spelling is the core's property table's.
+    access_service_token::schema::by_name(camel).map_or(camel, |p| p.snake)
 }
 
 /// The lifetime the token was given, when it can be told.
@@ -216,10 +245,34 @@ fn lifetime(token: &Token) -> Option<Lifetime> {
     }
 }
 
-/// Judges one token against one rule: the finding's message, or `None` when
-/// the check passes. `within_days` is the expires-soon window.
-pub fn evaluate(rule: &Rule, token: &Token, within_days: u32, now: DateTime<Utc>) -> Option<String> {
+/// How to re-enable a disabled token, in the words of the tool that manages it.
+fn re_enable(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::TerraformState | InputKind::TerraformShowState | InputKind::TerraformPlan => "set enabled = true (or leave it out) and run `terraform apply`",
+        InputKind::PulumiExport | InputKind::PulumiEngine => "set enabled: true (or leave it out) and run `pulumi up`",
+        InputKind::LocalState | InputKind::Program => "set enabled: true (or leave it out) and run `up`",
+    }
+}
+
+/// What is known of the token's last use, for the disabled finding: empty
+/// when the resource does not record it or it is not known.
+fn last_use(token: &Token, now: DateTime<Utc>) -> String {
+    match &token.last_seen_at {
+        Some(Field::Known(at)) if *at <= now => format!(" (last seen at {}, {} ago)", time(*at), span(now - *at)),
+        Some(Field::Known(at)) => format!(" (last seen at {})", time(*at)),
+        // Never seen: only where the creation is recorded too (a state from
+        // before either was kept has neither, and says nothing of use).
+        Some(Field::Absent) if token.created_at.known().is_some() => " (it has never authenticated)".into(),
+        Some(Field::Absent | Field::Unknown) | None => String::new(),
+    }
+}
+
+/// Judges one token against one rule at the settings' time and windows
+/// (`expiresWithinDays`, `idleDays`): the finding's message, or `None` when
+/// the check passes.
+pub fn evaluate(rule: &Rule, token: &Token, settings: &Settings) -> Option<String> {
     let k = token.kind;
+    let (within_days, idle_days, now) = (settings.expires_within_days, settings.idle_days, settings.now);
     match rule.id {
         EXPIRED => {
             let at = *token.expires_at.known()?;
@@ -276,6 +329,48 @@ pub fn evaluate(rule: &Rule, token: &Token, within_days: u32, now: DateTime<Utc>
         SCOPE_MISSING => (!token.account_id.is_set() && !token.zone_id.is_set()).then(|| {
             format!("neither {} nor {} is set; a token needs exactly one of them", prop(k, "accountId"), prop(k, "zoneId"))
         }),
+        DISABLED => {
+            if *token.enabled.known()? {
+                return None;
+            }
+            let (fix, last) = (re_enable(k), last_use(token, now));
+            let id = if k.snake_case() { "client_id and client_secret" } else { "client id and secret" };
+            Some(match k {
+                // What will be: the configuration asks for it (a token
+                // disabled elsewhere is planned enabled again unless it does).
+                InputKind::Program | InputKind::TerraformPlan | InputKind::PulumiEngine => format!(
+                    "enabled is false in the configuration, so once applied the token authenticates nothing: every request presenting it is refused{last}; if that is not meant, {fix} to enable it in place, with the same {id}"
+                ),
+                // What is: someone, or Cloudflare, switched it off.
+                InputKind::PulumiExport | InputKind::TerraformState | InputKind::TerraformShowState | InputKind::LocalState => format!(
+                    "disabled (enabled is false), so it authenticates nothing: every request presenting it is refused; a person or Cloudflare's inactivity cleanup disabled it{last}; {fix} to re-enable it in place, with the same {id}"
+                ),
+            })
+        }
+        IDLE => {
+            let seen = *token.last_seen_at.as_ref()?.known()?;
+            let window = TimeDelta::days(i64::from(idle_days));
+            (now - seen > window).then(|| {
+                format!(
+                    "not seen for {}: {} is {}, more than {idle_days} days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does",
+                    span(now - seen),
+                    prop(k, "lastSeenAt"),
+                    time(seen)
+                )
+            })
+        }
+        NEVER_USED => {
+            let created = *token.created_at.known()?;
+            let window = TimeDelta::days(i64::from(idle_days));
+            (matches!(token.last_seen_at, Some(Field::Absent)) && now - created > window).then(|| {
+                format!(
+                    "never used: created at {} ({} ago), more than {idle_days} days (idleDays), and it has never authenticated ({} is empty); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing needs it, or deploy its credentials",
+                    time(created),
+                    span(now - created),
+                    prop(k, "lastSeenAt")
+                )
+            })
+        }
         _ => None,
     }
 }

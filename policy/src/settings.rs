@@ -1,5 +1,5 @@
-//! What a run judges by: the level of each rule, the expires-soon window and
-//! the time "now". Built in layers — defaults, then a policy file, then
+//! What a run judges by: the level of each rule, the expires-soon window,
+//! the idle window and the time "now". Built in layers — defaults, then a policy file, then
 //! command-line overrides — so a team keeps its policy in the repository and
 //! a pipeline can still tighten one rule for one run. `now` is a parameter:
 //! the same inputs and the same `now` give byte-identical reports.
@@ -20,6 +20,22 @@ pub const MAX_EXPIRES_WITHIN_DAYS: u32 = 36_500;
 /// The policy-file key of the expires-soon window (also an override key).
 pub const EXPIRES_WITHIN_DAYS_KEY: &str = "expiresWithinDays";
 
+/// The idle window when nothing says otherwise: `idle` fires for a token
+/// not seen for longer, `never-used` for one created longer ago and never
+/// seen. Below Cloudflare's longest inactivity period (365 days) and above
+/// a quarter, so a job that runs every three months stays quiet.
+pub const DEFAULT_IDLE_DAYS: u32 = 90;
+
+/// The shortest idle window accepted: 0 days would call every token idle
+/// the instant after it authenticated.
+pub const MIN_IDLE_DAYS: u32 = 1;
+
+/// The longest idle window accepted (the longest lifetime, 36 500 days).
+pub const MAX_IDLE_DAYS: u32 = 36_500;
+
+/// The policy-file key of the idle window (also an override key).
+pub const IDLE_DAYS_KEY: &str = "idleDays";
+
 /// The settings of one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -27,6 +43,9 @@ pub struct Settings {
     pub levels: BTreeMap<String, Level>,
     /// expires-soon fires for tokens expiring within this many days.
     pub expires_within_days: u32,
+    /// idle fires for tokens not seen for more than this many days, and
+    /// never-used for tokens created more than this many days ago.
+    pub idle_days: u32,
     /// The time the expiry rules compare with.
     pub now: DateTime<Utc>,
 }
@@ -35,7 +54,7 @@ impl Settings {
     /// The defaults of the rules table, at `now`.
     pub fn new(now: DateTime<Utc>) -> Self {
         let levels = RULES.iter().map(|r| (r.id.to_string(), r.default_level)).collect();
-        Settings { levels, expires_within_days: DEFAULT_EXPIRES_WITHIN_DAYS, now }
+        Settings { levels, expires_within_days: DEFAULT_EXPIRES_WITHIN_DAYS, idle_days: DEFAULT_IDLE_DAYS, now }
     }
 
     /// Defaults, then the policy file (if any), then each `id=level` override in order.
@@ -56,7 +75,7 @@ impl Settings {
     }
 
     /// Applies a policy file, YAML or JSON:
-    /// `{"rules": {"expires-soon": "advisory", …}, "expiresWithinDays": 14}`.
+    /// `{"rules": {"expires-soon": "advisory", …}, "expiresWithinDays": 14, "idleDays": 60}`.
     /// Every problem is reported at once; unknown keys are errors, since a
     /// misspelt policy that silently does nothing is worse than none.
     pub fn apply_policy(&mut self, file: &InputFile) -> Result<(), Error> {
@@ -69,7 +88,7 @@ impl Settings {
         let top = match doc {
             Value::Object(o) => o,
             Value::Null => return Ok(()),
-            _ => return Err(Error::invalid(name, "a policy file is a mapping with `rules` and `expiresWithinDays`")),
+            _ => return Err(Error::invalid(name, format!("a policy file is a mapping with `rules`, `{EXPIRES_WITHIN_DAYS_KEY}` and `{IDLE_DAYS_KEY}`"))),
         };
         let mut failures = Vec::new();
         let mut fail = |what: String, why: String| failures.push(CheckFailure::new(format!("{name}: {what}"), why));
@@ -91,11 +110,15 @@ impl Settings {
                     Value::Null => {}
                     _ => fail("rules".into(), "expected a mapping of rule id to level".into()),
                 },
-                EXPIRES_WITHIN_DAYS_KEY => match days(value) {
+                EXPIRES_WITHIN_DAYS_KEY => match days(value, 0, MAX_EXPIRES_WITHIN_DAYS) {
                     Ok(d) => self.expires_within_days = d,
                     Err(e) => fail(key.clone(), e),
                 },
-                other => fail(other.to_string(), format!("unknown key; a policy file has `rules` and `{EXPIRES_WITHIN_DAYS_KEY}`")),
+                IDLE_DAYS_KEY => match days(value, MIN_IDLE_DAYS, MAX_IDLE_DAYS) {
+                    Ok(d) => self.idle_days = d,
+                    Err(e) => fail(key.clone(), e),
+                },
+                other => fail(other.to_string(), format!("unknown key; a policy file has `rules`, `{EXPIRES_WITHIN_DAYS_KEY}` and `{IDLE_DAYS_KEY}`")),
             }
         }
         if failures.is_empty() {
@@ -105,14 +128,21 @@ impl Settings {
         }
     }
 
-    /// Applies one `id=level` override (or `expiresWithinDays=N`).
+    /// Applies one `id=level` override (or `expiresWithinDays=N`, `idleDays=N`).
     pub fn apply_override(&mut self, spec: &str) -> Result<(), Error> {
         let Some((id, value)) = spec.split_once('=') else {
-            return Err(Error::invalid("rule", format!("expected <rule-id>=<level> or {EXPIRES_WITHIN_DAYS_KEY}=<days>, found {spec}", spec = access_service_token::error::quote(&spec))));
+            return Err(Error::invalid(
+                "rule",
+                format!("expected <rule-id>=<level>, {EXPIRES_WITHIN_DAYS_KEY}=<days> or {IDLE_DAYS_KEY}=<days>, found {spec}", spec = access_service_token::error::quote(&spec)),
+            ));
         };
         let (id, value) = (id.trim(), value.trim());
         if id == EXPIRES_WITHIN_DAYS_KEY {
-            self.expires_within_days = days(&Value::String(value.into())).map_err(|e| Error::invalid(id, e))?;
+            self.expires_within_days = days(&Value::String(value.into()), 0, MAX_EXPIRES_WITHIN_DAYS).map_err(|e| Error::invalid(id, e))?;
+            return Ok(());
+        }
+        if id == IDLE_DAYS_KEY {
+            self.idle_days = days(&Value::String(value.into()), MIN_IDLE_DAYS, MAX_IDLE_DAYS).map_err(|e| Error::invalid(id, e))?;
             return Ok(());
         }
         let Some(rule) = rules::rule(id) else {
@@ -124,14 +154,14 @@ impl Settings {
     }
 }
 
-/// A window in days: a whole number from 0 to [`MAX_EXPIRES_WITHIN_DAYS`].
-fn days(value: &Value) -> Result<u32, String> {
+/// A window in days: a whole number from `min` to `max`.
+fn days(value: &Value, min: u32, max: u32) -> Result<u32, String> {
     let n = match value {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.parse::<u64>().ok(),
         _ => None,
     };
     n.and_then(|n| u32::try_from(n).ok())
-        .filter(|n| *n <= MAX_EXPIRES_WITHIN_DAYS)
-        .ok_or_else(|| format!("expected a whole number of days from 0 to {MAX_EXPIRES_WITHIN_DAYS}, found {value}"))
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| format!("expected a whole number of days from {min} to {max}, found {value}"))
 }

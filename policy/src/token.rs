@@ -147,4 +147,17 @@ pub struct Token {
     /// The client secret is in the file in plain text. The secret itself is
     /// never kept, so nothing downstream can leak it.
     pub secret_in_plaintext: bool,
+    /// Whether the token is enabled at Cloudflare (`false`: it authenticates
+    /// nothing). `Absent` is enabled: the Cloudflare provider's resources and
+    /// state written before the property existed do not carry it, and this
+    /// project's state leaves it out only when it is the default, `true`.
+    pub enabled: Field<bool>,
+    /// When Cloudflare created the token (`Absent` where the source does not
+    /// record it: the Cloudflare provider's resources, older state).
+    pub created_at: Field<DateTime<Utc>>,
+    /// When the token last authenticated at an Access application. `None`:
+    /// the resource does not record it at all (a Cloudflare provider resource
+    /// without the attribute, a program), so nothing can be told about its
+    /// use; `Some(Field::Absent)`: recorded, and it never has.
+    pub last_seen_at: Option<Field<DateTime<Utc>>>,
 }

@@ -46,7 +46,7 @@ fn line_of(file: &InputFile, needle: &str) -> usize {
     file.text[..at].matches('\n').count() + 1
 }
 
-const ALL_FIXTURES: [(&str, InputKind); 8] = [
+const ALL_FIXTURES: [(&str, InputKind); 13] = [
     ("pulumi-export-v3.json", InputKind::PulumiExport),
     ("pulumi-export-v4-show-secrets.json", InputKind::PulumiExport),
     ("terraform.tfstate", InputKind::TerraformState),
@@ -55,6 +55,24 @@ const ALL_FIXTURES: [(&str, InputKind); 8] = [
     ("access-tokens.state.json", InputKind::LocalState),
     ("Pulumi.yaml", InputKind::Program),
     ("Pulumi.json", InputKind::Program),
+    ("pulumi-export-usage.json", InputKind::PulumiExport),
+    ("terraform-usage.tfstate", InputKind::TerraformState),
+    ("terraform-plan-usage.json", InputKind::TerraformPlan),
+    ("access-tokens-usage.state.json", InputKind::LocalState),
+    ("program-enabled.yaml", InputKind::Program),
+];
+
+/// The fixtures written before `enabled`, `createdAt` and `lastSeenAt`
+/// existed (and the Cloudflare provider's resources, which lack them).
+const PRE_USAGE_FIXTURES: [&str; 8] = [
+    "pulumi-export-v3.json",
+    "pulumi-export-v4-show-secrets.json",
+    "terraform.tfstate",
+    "terraform-show-state.json",
+    "terraform-plan.json",
+    "access-tokens.state.json",
+    "Pulumi.yaml",
+    "Pulumi.json",
 ];
 
 const V5: &str = "cloudflare:index/accessServiceToken:AccessServiceToken";
@@ -270,8 +288,9 @@ fn yaml_program_configuration_rules_only() {
     assert_eq!(rules_for(&report, "Pulumi.yaml:nowhere"), ["scope-missing"]);
     assert_eq!(rules_for(&report, "Pulumi.yaml:eternal"), ["non-expiring"]);
     assert_eq!(rules_for(&report, "Pulumi.yaml:always-renewing"), ["renewal-window-too-long"]);
-    // 5 tokens x 5 applicable rules (no expiry, no secret in a program).
-    assert_eq!(report.checks, 25);
+    // 5 tokens x 6 applicable rules (no expiry, no secret and no use in a
+    // program; `disabled` judges the `enabled` input).
+    assert_eq!(report.checks, 30);
 }
 
 #[test]
@@ -416,11 +435,13 @@ fn the_rules_table_is_complete_and_stable() {
     let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(
         ids,
-        ["expired", "expires-soon", "never-renewed", "renewal-window-too-long", "non-expiring", "plaintext-secret", "scope-conflict", "scope-missing"]
+        ["expired", "expires-soon", "never-renewed", "renewal-window-too-long", "non-expiring", "plaintext-secret", "scope-conflict", "scope-missing", "disabled", "idle", "never-used"]
     );
     let defaults: Vec<Level> = RULES.iter().map(|r| r.default_level).collect();
     use Level::*;
-    assert_eq!(defaults, [Mandatory, Mandatory, Advisory, Advisory, Disabled, Advisory, Mandatory, Mandatory]);
+    assert_eq!(defaults, [Mandatory, Mandatory, Advisory, Advisory, Disabled, Advisory, Mandatory, Mandatory, Mandatory, Advisory, Advisory]);
+    let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    assert_eq!(names[8..], ["Disabled", "Idle", "NeverUsed"]);
     for r in RULES {
         assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
         assert!(!r.summary.is_empty() && !r.help.is_empty() && !r.summary.contains('\n'));
@@ -486,13 +507,13 @@ fn unknown_rule_ids_and_levels_are_errors_listing_the_valid_ones() {
 
 #[test]
 fn passed_and_failed_count_checks_at_mandatory_level() {
-    // Local state, defaults: 7 enabled rules (non-expiring is disabled) x 2 tokens.
+    // Local state, defaults: 10 enabled rules (non-expiring is disabled) x 2 tokens.
     let report = scan_one("access-tokens.state.json", &Settings::new(now()));
     assert_eq!(report.tokens_checked, 2);
-    assert_eq!(report.checks, 14);
+    assert_eq!(report.checks, 20);
     assert_eq!(report.failed, 1, "expires-soon is mandatory");
     assert_eq!(report.advisory, 1, "plaintext-secret is advisory");
-    assert_eq!(report.passed, 13, "every check without a mandatory finding, advisory ones included");
+    assert_eq!(report.passed, 19, "every check without a mandatory finding, advisory ones included");
     assert_eq!(report.passed + report.failed, report.checks);
     assert!(report.mandatory_failed());
 
@@ -500,7 +521,7 @@ fn passed_and_failed_count_checks_at_mandatory_level() {
     let mut s = Settings::new(now());
     s.apply_override("expires-soon=disabled").unwrap();
     let report = scan_one("access-tokens.state.json", &s);
-    assert_eq!((report.checks, report.passed, report.failed), (12, 12, 0));
+    assert_eq!((report.checks, report.passed, report.failed), (18, 18, 0));
     assert!(!report.mandatory_failed());
 }
 
@@ -512,4 +533,339 @@ fn the_terraform_provider_of_this_project_is_read_like_cloudflares() {
     let report = scan(&[file], None, &all_on()).unwrap();
     let fired: Vec<&str> = report.findings.iter().filter(|f| f.address == "cfaccess_service_token.t").map(|f| f.rule_id.as_str()).collect();
     assert!(fired.contains(&rules::EXPIRES_SOON) && fired.contains(&rules::NEVER_RENEWED), "{:#?}", report.findings);
+}
+
+// ---- usage: disabled, idle, never-used ------------------------------------
+
+const OWN: &str = "cloudflare-access-service-token:index:AccessServiceToken";
+const USAGE_RULES: [&str; 3] = [rules::DISABLED, rules::IDLE, rules::NEVER_USED];
+
+fn time(t: &str) -> DateTime<Utc> {
+    t.parse().unwrap()
+}
+
+/// The message of a finding, which must exist.
+fn message(report: &Report, address: &str, rule: &str) -> String {
+    find(report, address, rule).message.clone()
+}
+
+#[test]
+fn files_without_the_usage_properties_fire_no_usage_rule() {
+    // Cloudflare provider resources (no `enabled`, no `createdAt`; v5 has a null
+    // `last_seen_at`) and state written before the properties existed: never
+    // disabled, never never-used, and idle only where a lastSeenAt is written.
+    for name in PRE_USAGE_FIXTURES {
+        let report = scan_one(name, &all_on());
+        let fired: Vec<&Finding> = report.findings.iter().filter(|f| USAGE_RULES.contains(&f.rule_id.as_str())).collect();
+        assert!(fired.is_empty(), "{name}: {fired:#?}");
+    }
+    let mut late = all_on();
+    late.now = time("2030-01-01T00:00:00Z");
+    let mut fired = Vec::new();
+    for name in PRE_USAGE_FIXTURES {
+        let report = scan_one(name, &late);
+        fired.extend(report.findings.into_iter().filter(|f| USAGE_RULES.contains(&f.rule_id.as_str())).map(|f| (f.rule_id, f.address.rsplit("::").next().unwrap().to_string())));
+    }
+    fired.sort();
+    assert_eq!(fired, [("idle".to_string(), "backup-agent".to_string()), ("idle".into(), "metrics-pusher".into())], "the two pulumi-cloudflare v6 tokens with a lastSeenAt");
+    let tokens = policy::tokens(&fixture("terraform.tfstate"), None).unwrap();
+    let v4 = token(&tokens, "cloudflare_access_service_token.ci");
+    assert_eq!((&v4.enabled, &v4.created_at, &v4.last_seen_at), (&Field::Absent, &Field::Absent, &None), "v4 records none of them");
+    let v5 = token(&tokens, "module.edge.module.tokens.cloudflare_zero_trust_access_service_token.svc[1]");
+    assert_eq!((&v5.enabled, &v5.created_at, &v5.last_seen_at), (&Field::Absent, &Field::Absent, &Some(Field::Absent)), "v5 records last_seen_at, null");
+    let export = policy::tokens(&fixture("pulumi-export-v3.json"), None).unwrap();
+    let backup = token(&export, &format!("urn:pulumi:prod::access-tokens::{V6}::backup-agent"));
+    assert_eq!(backup.last_seen_at, Some(Field::Known(time("2026-02-26T23:59:12Z"))), "read where present");
+    assert_eq!(token(&export, &format!("urn:pulumi:prod::access-tokens::{V5}::ci-deploy")).last_seen_at, None);
+}
+
+#[test]
+fn a_pulumi_export_of_this_projects_plugin_is_judged_on_use() {
+    let file = fixture("pulumi-export-usage.json");
+    let tokens = policy::tokens(&file, None).unwrap();
+    assert_eq!(tokens.len(), 7);
+    let urn = |ty: &str, name: &str| format!("urn:pulumi:prod::edge-tokens::{ty}::{name}");
+    let cleaned = token(&tokens, &urn(OWN, "cleaned-up"));
+    assert_eq!(cleaned.enabled, Field::Known(false), "the outputs (Cloudflare's view) win over the inputs");
+    assert_eq!(cleaned.created_at, Field::Known(time("2025-01-10T09:00:00Z")));
+    assert_eq!(cleaned.last_seen_at, Some(Field::Known(time("2025-08-01T09:15:00Z"))));
+    let never = token(&tokens, &urn(OWN, "never-deployed"));
+    assert_eq!((&never.enabled, &never.last_seen_at), (&Field::Known(true), &Some(Field::Absent)), "left out by the plugin: never seen");
+    let cf_unseen = token(&tokens, &urn(V6, "cf-unseen"));
+    assert_eq!((&cf_unseen.enabled, &cf_unseen.created_at, &cf_unseen.last_seen_at), (&Field::Absent, &Field::Absent, &Some(Field::Absent)));
+    let cf_v5 = token(&tokens, &urn(V5, "cf-v5"));
+    assert_eq!((&cf_v5.enabled, &cf_v5.last_seen_at), (&Field::Absent, &None), "no lastSeenAt at all: nothing recorded");
+
+    let report = scan_one("pulumi-export-usage.json", &all_on());
+    assert_eq!(rules_for(&report, &urn(OWN, "in-use")), Vec::<String>::new());
+    assert_eq!(rules_for(&report, &cleaned.address), ["disabled", "idle"]);
+    assert_eq!(rules_for(&report, &urn(OWN, "quarterly")), ["idle"]);
+    assert_eq!(rules_for(&report, &never.address), ["never-used"]);
+    assert_eq!(rules_for(&report, &urn(OWN, "fresh")), Vec::<String>::new(), "created 28 days ago: not yet");
+    assert_eq!(rules_for(&report, &cf_unseen.address), ["never-renewed"], "no createdAt: never-used cannot be told");
+    assert_eq!(rules_for(&report, &cf_v5.address), Vec::<String>::new());
+
+    let disabled = find(&report, &cleaned.address, "disabled");
+    assert_eq!(disabled.level, Level::Mandatory);
+    assert_eq!(disabled.line, Some(line_of(&file, &format!("\"urn\": \"{}\"", cleaned.address))));
+    assert_eq!(
+        disabled.message,
+        "disabled (enabled is false), so it authenticates nothing: every request presenting it is refused; a person or Cloudflare's inactivity cleanup disabled it (last seen at 2025-08-01T09:15:00Z, 211 days 14 h ago); set enabled: true (or leave it out) and run `pulumi up` to re-enable it in place, with the same client id and secret"
+    );
+    let idle = find(&report, &cleaned.address, "idle");
+    assert_eq!(idle.level, Level::Advisory);
+    assert_eq!(
+        idle.message,
+        "not seen for 211 days 14 h: lastSeenAt is 2025-08-01T09:15:00Z, more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does"
+    );
+    assert_eq!(
+        message(&report, &urn(OWN, "quarterly"), "idle"),
+        "not seen for 105 days 12 h: lastSeenAt is 2025-11-15T12:00:00Z, more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does"
+    );
+    let unused = find(&report, &never.address, "never-used");
+    assert_eq!(unused.level, Level::Advisory);
+    assert_eq!(
+        unused.message,
+        "never used: created at 2025-10-01T00:00:00Z (151 days ago), more than 90 days (idleDays), and it has never authenticated (lastSeenAt is empty); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing needs it, or deploy its credentials"
+    );
+    // 7 tokens x 11 rules; the one mandatory finding is `disabled`.
+    assert_eq!((report.checks, report.failed, report.advisory), (77, 1, 4));
+}
+
+#[test]
+fn terraform_state_of_this_projects_provider_is_judged_on_use_in_terraform_words() {
+    let file = fixture("terraform-usage.tfstate");
+    let tokens = policy::tokens(&file, None).unwrap();
+    let upgraded = token(&tokens, "cfaccess_service_token.upgraded");
+    assert_eq!((&upgraded.enabled, &upgraded.created_at, &upgraded.last_seen_at), (&Field::Absent, &Field::Absent, &Some(Field::Absent)), "nulls from before the attributes existed");
+    let v4 = token(&tokens, "cloudflare_access_service_token.v4");
+    assert_eq!(v4.last_seen_at, None);
+
+    let report = scan_one("terraform-usage.tfstate", &all_on());
+    assert_eq!(rules_for(&report, "cfaccess_service_token.paused"), ["disabled", "never-used"]);
+    assert_eq!(rules_for(&report, "cfaccess_service_token.batch"), ["idle", "plaintext-secret"]);
+    assert_eq!(rules_for(&report, &upgraded.address), Vec::<String>::new(), "enabled null is enabled; no createdAt, so never-used cannot be told");
+    assert_eq!(rules_for(&report, "cloudflare_zero_trust_access_service_token.v5_seen"), ["idle", "never-renewed"], "the Cloudflare provider's last_seen_at is read where present");
+    assert_eq!(rules_for(&report, "cloudflare_zero_trust_access_service_token.v5_unseen"), ["never-renewed"]);
+    assert_eq!(rules_for(&report, &v4.address), Vec::<String>::new());
+
+    let paused = find(&report, "cfaccess_service_token.paused", "disabled");
+    assert_eq!(paused.line, Some(line_of(&file, "\"id\": \"30000000-cccc-4ddd-8eee-000000000001\"")));
+    assert_eq!(
+        paused.message,
+        "disabled (enabled is false), so it authenticates nothing: every request presenting it is refused; a person or Cloudflare's inactivity cleanup disabled it (it has never authenticated); set enabled = true (or leave it out) and run `terraform apply` to re-enable it in place, with the same client_id and client_secret"
+    );
+    assert_eq!(
+        message(&report, "cfaccess_service_token.paused", "never-used"),
+        "never used: created at 2025-04-01T00:00:00Z (334 days ago), more than 90 days (idleDays), and it has never authenticated (last_seen_at is empty); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing needs it, or deploy its credentials"
+    );
+    assert_eq!(
+        message(&report, "cfaccess_service_token.batch", "idle"),
+        "not seen for 150 days 18 h: last_seen_at is 2025-10-01T06:00:00Z, more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does"
+    );
+    assert_eq!(
+        message(&report, "cloudflare_zero_trust_access_service_token.v5_seen", "idle"),
+        "not seen for 273 days: last_seen_at is 2025-06-01T00:00:00Z, more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does"
+    );
+}
+
+#[test]
+fn terraform_show_json_of_a_state_is_judged_on_use() {
+    let doc = serde_json::json!({"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": [
+        {"address": "cfaccess_service_token.off", "mode": "managed", "type": "cfaccess_service_token", "name": "off",
+         "values": {"id": "a", "name": "off", "account_id": "48364b099cc965f71761d67bc5314bd4", "min_days_for_renewal": 30, "duration": "8760h",
+                    "expires_at": "2026-12-01T00:00:00Z", "enabled": false, "created_at": "2025-02-01T00:00:00Z", "last_seen_at": "2026-02-20T00:00:00Z"}},
+        {"address": "cloudflare_zero_trust_access_service_token.cf", "mode": "managed", "type": "cloudflare_zero_trust_access_service_token", "name": "cf",
+         "values": {"id": "b", "name": "cf", "account_id": "48364b099cc965f71761d67bc5314bd4", "duration": "8760h", "expires_at": "2026-12-01T00:00:00Z"}},
+    ]}}});
+    let file = InputFile::new("show.json", serde_json::to_string_pretty(&doc).unwrap());
+    let tokens = policy::tokens(&file, None).unwrap();
+    assert_eq!(tokens[0].kind, InputKind::TerraformShowState);
+    assert_eq!(token(&tokens, "cloudflare_zero_trust_access_service_token.cf").last_seen_at, None, "no attribute, nothing recorded");
+    let report = scan(&[file], None, &all_on()).unwrap();
+    assert_eq!(rules_for(&report, "cfaccess_service_token.off"), ["disabled"]);
+    assert_eq!(
+        message(&report, "cfaccess_service_token.off", "disabled"),
+        "disabled (enabled is false), so it authenticates nothing: every request presenting it is refused; a person or Cloudflare's inactivity cleanup disabled it (last seen at 2026-02-20T00:00:00Z, 9 days ago); set enabled = true (or leave it out) and run `terraform apply` to re-enable it in place, with the same client_id and client_secret"
+    );
+    assert_eq!(rules_for(&report, "cloudflare_zero_trust_access_service_token.cf"), ["never-renewed"]);
+}
+
+#[test]
+fn a_terraform_plan_is_judged_on_planned_values_and_never_on_unknowns() {
+    let file = fixture("terraform-plan-usage.json");
+    let tokens = policy::tokens(&file, None).unwrap();
+    let paused = token(&tokens, "cfaccess_service_token.paused_new");
+    assert_eq!((&paused.enabled, &paused.created_at, &paused.last_seen_at), (&Field::Known(false), &Field::Unknown, &Some(Field::Absent)));
+    assert_eq!(token(&tokens, "cfaccess_service_token.switch").enabled, Field::Unknown, "enabled from a value known at apply");
+    assert_eq!(token(&tokens, "cfaccess_service_token.moved").created_at, Field::Unknown, "a replacement is created at apply");
+
+    let report = scan_one("terraform-plan-usage.json", &all_on());
+    assert_eq!(rules_for(&report, &paused.address), ["disabled"], "created disabled on purpose; its createdAt is unknown, so it is not never-used");
+    assert_eq!(find(&report, &paused.address, "disabled").line, Some(line_of(&file, "\"address\": \"cfaccess_service_token.paused_new\"")));
+    assert_eq!(
+        message(&report, &paused.address, "disabled"),
+        "enabled is false in the configuration, so once applied the token authenticates nothing: every request presenting it is refused; if that is not meant, set enabled = true (or leave it out) and run `terraform apply` to enable it in place, with the same client_id and client_secret"
+    );
+    assert_eq!(rules_for(&report, "cfaccess_service_token.switch"), Vec::<String>::new(), "an unknown enabled fires nothing");
+    assert_eq!(rules_for(&report, "cfaccess_service_token.revived"), ["idle"], "the plan re-enables it (planned enabled = true), but it has not been used for long");
+    assert_eq!(rules_for(&report, "cfaccess_service_token.moved"), Vec::<String>::new(), "never seen, but its creation is unknown: not judged");
+    assert_eq!(rules_for(&report, "cfaccess_service_token.unused"), ["never-used"]);
+    assert_eq!(
+        message(&report, "cfaccess_service_token.unused", "never-used"),
+        "never used: created at 2025-06-15T00:00:00Z (259 days ago), more than 90 days (idleDays), and it has never authenticated (last_seen_at is empty); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing needs it, or deploy its credentials"
+    );
+
+    // Unknowns the plan marks: neither idle nor never-used for a lastSeenAt
+    // known only at apply; neither disabled for an enabled known only then.
+    let mut doc: serde_json::Value = serde_json::from_str(&file.text).unwrap();
+    for change in doc["resource_changes"].as_array_mut().unwrap() {
+        change["change"]["after_unknown"]["last_seen_at"] = true.into();
+        change["change"]["after_unknown"]["enabled"] = true.into();
+    }
+    let unknown = InputFile::new("unknown-plan.json", doc.to_string());
+    let report = scan(&[unknown], None, &all_on()).unwrap();
+    assert!(report.findings.iter().all(|f| !USAGE_RULES.contains(&f.rule_id.as_str())), "{:#?}", report.findings);
+}
+
+#[test]
+fn local_state_of_this_tool_is_judged_on_use() {
+    let file = fixture("access-tokens-usage.state.json");
+    let tokens = policy::tokens(&file, None).unwrap();
+    let legacy = token(&tokens, "access-tokens-usage.state.json:legacy");
+    assert_eq!((&legacy.enabled, &legacy.created_at, &legacy.last_seen_at), (&Field::Absent, &Field::Absent, &None), "a state from before: enabled, use unknown");
+    let report = scan_one("access-tokens-usage.state.json", &all_on());
+    assert_eq!(rules_for(&report, "access-tokens-usage.state.json:worker"), ["disabled", "idle", "plaintext-secret"]);
+    assert_eq!(rules_for(&report, "access-tokens-usage.state.json:spare"), ["never-used"]);
+    assert_eq!(rules_for(&report, &legacy.address), Vec::<String>::new());
+    let disabled = find(&report, "access-tokens-usage.state.json:worker", "disabled");
+    assert_eq!(disabled.line, Some(line_of(&file, "\"name\": \"worker\"")));
+    assert_eq!(
+        disabled.message,
+        "disabled (enabled is false), so it authenticates nothing: every request presenting it is refused; a person or Cloudflare's inactivity cleanup disabled it (last seen at 2025-11-20T08:00:00Z, 100 days 16 h ago); set enabled: true (or leave it out) and run `up` to re-enable it in place, with the same client id and secret"
+    );
+    assert_eq!(
+        message(&report, "access-tokens-usage.state.json:worker", "idle"),
+        "not seen for 100 days 16 h: lastSeenAt is 2025-11-20T08:00:00Z, more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does"
+    );
+    assert_eq!(
+        message(&report, "access-tokens-usage.state.json:spare", "never-used"),
+        "never used: created at 2025-06-01T00:00:00Z (273 days ago), more than 90 days (idleDays), and it has never authenticated (lastSeenAt is empty); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing needs it, or deploy its credentials"
+    );
+    // Defaults: 10 enabled rules x 3 tokens; disabled is the mandatory failure.
+    let defaults = scan_one("access-tokens-usage.state.json", &Settings::new(now()));
+    assert_eq!((defaults.checks, defaults.failed, defaults.advisory), (30, 1, 3));
+}
+
+#[test]
+fn a_program_with_enabled_false_is_disabled_and_use_is_not_judged() {
+    let file = fixture("program-enabled.yaml");
+    let tokens = policy::tokens(&file, None).unwrap();
+    let paused = token(&tokens, "program-enabled.yaml:paused");
+    assert_eq!((&paused.enabled, &paused.created_at, &paused.last_seen_at), (&Field::Known(false), &Field::Absent, &None));
+    assert_eq!(token(&tokens, "program-enabled.yaml:switched").enabled, Field::Unknown, "config without a default");
+    assert_eq!(token(&tokens, "program-enabled.yaml:active").enabled, Field::Known(true));
+
+    let report = scan_one("program-enabled.yaml", &all_on());
+    assert_eq!(rules_for(&report, &paused.address), ["disabled"]);
+    assert_eq!(rules_for(&report, "program-enabled.yaml:switched"), Vec::<String>::new());
+    assert_eq!(rules_for(&report, "program-enabled.yaml:active"), Vec::<String>::new());
+    let f = find(&report, &paused.address, "disabled");
+    assert_eq!((f.level, f.line), (Level::Mandatory, Some(line_of(&file, "  paused:"))));
+    assert_eq!(
+        f.message,
+        "enabled is false in the configuration, so once applied the token authenticates nothing: every request presenting it is refused; if that is not meant, set enabled: true (or leave it out) and run `up` to enable it in place, with the same client id and secret"
+    );
+    // 3 tokens x 6 applicable rules: idle and never-used do not apply to a program.
+    assert_eq!(report.checks, 18);
+    for id in [rules::IDLE, rules::NEVER_USED] {
+        assert!(!rules::applies_to(rules::rule(id).unwrap(), InputKind::Program), "{id}");
+    }
+    assert!(rules::applies_to(rules::rule(rules::DISABLED).unwrap(), InputKind::Program));
+}
+
+#[test]
+fn idle_days_from_a_policy_file_and_an_override() {
+    let export = || fixture("pulumi-export-usage.json");
+    let urn = |name: &str| format!("urn:pulumi:prod::edge-tokens::{OWN}::{name}");
+    let fired = |s: &Settings, rule: &str| -> Vec<String> {
+        let report = scan(&[export()], None, s).unwrap();
+        let mut out: Vec<String> = report.findings.iter().filter(|f| f.rule_id == rule).map(|f| f.address.rsplit("::").next().unwrap().to_string()).collect();
+        out.sort();
+        out
+    };
+    let defaults = Settings::new(now());
+    assert_eq!(defaults.idle_days, 90);
+    assert_eq!(fired(&defaults, "idle"), ["cleaned-up", "quarterly"]);
+    assert_eq!(fired(&defaults, "never-used"), ["never-deployed"]);
+
+    // 120 days: the quarterly job (105 days) is quiet, the rest still fire.
+    let file = Settings::build(now(), Some(&InputFile::new("p.yaml", "rules:\n  idle: mandatory\nidleDays: 120\n")), &[]).unwrap();
+    assert_eq!(file.idle_days, 120);
+    assert_eq!(fired(&file, "idle"), ["cleaned-up"]);
+    let report = scan(&[export()], None, &file).unwrap();
+    let idle = find(&report, &urn("cleaned-up"), "idle");
+    assert_eq!(idle.level, Level::Mandatory);
+    assert!(idle.message.contains("more than 120 days ago (idleDays)"), "{}", idle.message);
+    assert!(find(&report, &urn("never-deployed"), "never-used").message.contains("more than 120 days (idleDays)"));
+
+    // The override wins over the file; JSON policy files take it too.
+    let over = Settings::build(now(), Some(&InputFile::new("p.json", r#"{"idleDays": 120}"#)), &["idleDays=200".to_string()]).unwrap();
+    assert_eq!(over.idle_days, 200);
+    assert_eq!(fired(&over, "idle"), ["cleaned-up"], "211 days");
+    assert_eq!(fired(&over, "never-used"), Vec::<String>::new(), "151 days");
+    let mut short = Settings::new(now());
+    short.apply_override("idleDays=1").unwrap();
+    assert_eq!(fired(&short, "never-used"), ["fresh", "never-deployed"]);
+    assert_eq!(fired(&short, "idle"), ["cleaned-up", "quarterly"], "in-use, seen 5 h 30 min ago, is within a day");
+    let report = scan(&[export()], None, &short).unwrap();
+    assert_eq!(render_json_idle_days(&report), 1);
+
+    // Bounds: 1 to 36 500 days, whole numbers.
+    for bad in ["idleDays=0", "idleDays=36501", "idleDays=-3", "idleDays=ninety", "idleDays=1.5", "idleDays="] {
+        let err = Settings::new(now()).apply_override(bad).unwrap_err().to_string();
+        assert!(err.contains("idleDays") && err.contains("from 1 to 36500"), "{bad}: {err}");
+    }
+    assert_eq!(Settings::build(now(), None, &["idleDays=36500".to_string()]).unwrap().idle_days, 36_500);
+    let err = Settings::build(now(), Some(&InputFile::new("p.yaml", "idleDays: 0\nidleDay: 3\n")), &[]).unwrap_err().to_string();
+    assert!(err.contains("p.yaml: idleDays") && err.contains("from 1 to 36500"), "{err}");
+    assert!(err.contains("idleDay") && err.contains("unknown key") && err.contains("`idleDays`"), "{err}");
+    let err = Settings::new(now()).apply_override("idle").unwrap_err().to_string();
+    assert!(err.contains("idleDays=<days>"), "{err}");
+}
+
+fn render_json_idle_days(report: &Report) -> u64 {
+    let v: serde_json::Value = serde_json::from_str(&policy::render(report, policy::Format::Json)).unwrap();
+    v["idleDays"].as_u64().unwrap()
+}
+
+#[test]
+fn usage_rules_one_by_one_with_their_boundaries() {
+    let s = all_on();
+    // disabled: false only; null (a state from before) and true are enabled.
+    assert_eq!(fired(with(&[("enabled", false.into())]), &s), ["disabled"]);
+    assert_eq!(fired(with(&[("enabled", true.into())]), &s), Vec::<String>::new());
+    assert_eq!(fired(with(&[("enabled", serde_json::Value::Null)]), &s), Vec::<String>::new());
+    assert_eq!(fired(with(&[("enabled", "false".into())]), &s), Vec::<String>::new(), "not a boolean: not a value to judge");
+    let seen = |t: &str| with(&[("created_at", "2025-01-01T00:00:00Z".into()), ("last_seen_at", t.into())]);
+    // idle: more than 90 days, exactly 90 is not.
+    assert_eq!(fired(seen("2025-12-01T00:00:00Z"), &s), Vec::<String>::new(), "exactly 90 days");
+    assert_eq!(fired(seen("2025-11-30T23:59:59Z"), &s), ["idle"]);
+    assert_eq!(fired(seen("2026-03-05T00:00:00Z"), &s), Vec::<String>::new(), "seen after now (clock skew) is not idle");
+    // never-used: created more than 90 days ago and last_seen_at null.
+    let created = |t: &str| with(&[("created_at", t.into()), ("last_seen_at", serde_json::Value::Null)]);
+    assert_eq!(fired(created("2025-12-01T00:00:00Z"), &s), Vec::<String>::new(), "exactly 90 days");
+    assert_eq!(fired(created("2025-11-30T23:59:59Z"), &s), ["never-used"]);
+    let mut unrecorded = with(&[("created_at", "2025-01-01T00:00:00Z".into())]);
+    unrecorded.as_object_mut().unwrap().remove("last_seen_at");
+    assert_eq!(fired(unrecorded, &s), Vec::<String>::new(), "no last_seen_at attribute: use is not recorded, so not judged");
+    assert_eq!(fired(with(&[("last_seen_at", serde_json::Value::Null)]), &s), Vec::<String>::new(), "never seen, creation unknown");
+    // Both a disabled token and an idle one: both rules speak.
+    let both = with(&[("enabled", false.into()), ("created_at", "2025-01-01T00:00:00Z".into()), ("last_seen_at", "2025-06-01T00:00:00Z".into())]);
+    assert_eq!(fired(both, &s), ["disabled", "idle"]);
+    // Times that are not RFC 3339 are errors naming the token, as for expires_at.
+    for (attr, bad) in [("created_at", "last spring"), ("last_seen_at", "yesterday")] {
+        let err = scan(&[tf(with(&[(attr, bad.into())]))], None, &s).unwrap_err().to_string();
+        assert!(err.contains("t.tfstate") && err.contains("cloudflare_access_service_token.t") && err.contains(&format!("{attr} \"{bad}\" is not an RFC 3339 time")), "{err}");
+    }
 }

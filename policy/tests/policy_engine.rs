@@ -155,7 +155,7 @@ fn an_unknown_value_fires_no_rule() {
 #[test]
 fn every_rule_fires_and_stays_quiet_for_every_token_type() {
     let healthy = with(seed(), json!({"expiresAt": at(500)}));
-    let cases: [(&str, Value, Value); 8] = [
+    let cases: [(&str, Value, Value); 11] = [
         (rules::EXPIRED, json!({"expiresAt": at(339)}), json!({"expiresAt": at(500)})),
         (rules::EXPIRES_SOON, json!({"expiresAt": at(350)}), json!({"expiresAt": at(371)})),
         (rules::NEVER_RENEWED, json!({"minDaysForRenewal": 0}), json!({"minDaysForRenewal": 1})),
@@ -164,6 +164,9 @@ fn every_rule_fires_and_stays_quiet_for_every_token_type() {
         (rules::PLAINTEXT_SECRET, json!({"clientSecret": SECRET}), json!({"clientSecret": wrapped(json!(SECRET))})),
         (rules::SCOPE_CONFLICT, json!({"zoneId": ZONE}), json!({"zoneId": ""})),
         (rules::SCOPE_MISSING, json!({"accountId": null}), json!({"accountId": null, "zoneId": ZONE})),
+        (rules::DISABLED, json!({"enabled": false}), json!({"enabled": true})),
+        (rules::IDLE, json!({"createdAt": at(0), "lastSeenAt": at(200)}), json!({"createdAt": at(0), "lastSeenAt": at(300)})),
+        (rules::NEVER_USED, json!({"createdAt": at(0)}), json!({"createdAt": at(300)})),
     ];
     for ty in TYPES {
         assert_eq!(ids(&one(ty, &healthy, &all_on())), Vec::<&str>::new(), "{ty}: the healthy token");
@@ -345,13 +348,14 @@ fn odd_property_values_never_panic_and_read_as_unknown() {
         json!("\u{0}\u{202e}"),
     ];
     let late = Settings::new(created() + Duration::days(5000));
-    for prop in ["name", "accountId", "zoneId", "duration", "minDaysForRenewal", "expiresAt", "clientSecret"] {
+    let times = ["expiresAt", "createdAt", "lastSeenAt"];
+    for prop in ["name", "accountId", "zoneId", "duration", "minDaysForRenewal", "expiresAt", "clientSecret", "enabled", "createdAt", "lastSeenAt"] {
         for value in &odd {
             let mut props = seed();
             props[prop] = value.clone();
             let result = analyze(&[resource(V6, "odd", &props)], &late);
             let text = value.as_str().filter(|s| !s.is_empty());
-            if prop == "expiresAt" && text.is_some() {
+            if times.contains(&prop) && text.is_some() {
                 // Text that is not a time: an error naming the token, not a guess.
                 let err = result.unwrap_err().to_string();
                 assert!(err.contains("::odd") && err.contains("not an RFC 3339 time"), "{err}");
@@ -366,6 +370,14 @@ fn odd_property_values_never_panic_and_read_as_unknown() {
             if prop == "clientSecret" {
                 // Only a bare, non-empty text is a secret stored as it is.
                 assert_eq!(ids(&report).contains(&"plaintext-secret"), text.is_some(), "{value}");
+            }
+            if prop == "enabled" {
+                // Only a JSON false is disabled.
+                assert!(!ids(&report).contains(&"disabled"), "{value}");
+            }
+            if prop == "createdAt" || prop == "lastSeenAt" {
+                // Not a time: never idle or never used on a guess.
+                assert!(!ids(&report).iter().any(|id| *id == "idle" || *id == "never-used"), "{prop} {value}: {:?}", ids(&report));
             }
         }
     }
@@ -392,6 +404,9 @@ fn no_message_or_report_contains_the_secret() {
             json!({"minDaysForRenewal": 400}),
             json!({"zoneId": ZONE}),
             json!({"accountId": null}),
+            json!({"enabled": false}),
+            json!({"createdAt": at(0), "lastSeenAt": at(100)}),
+            json!({"createdAt": at(0)}),
         ]
         .into_iter()
         .enumerate()
@@ -401,7 +416,7 @@ fn no_message_or_report_contains_the_secret() {
         }
     }
     let report = run(&resources, &s);
-    assert_eq!(report.tokens_checked, 18);
+    assert_eq!(report.tokens_checked, 27);
     for rule in RULES {
         assert!(report.findings.iter().any(|f| f.rule_id == rule.id), "{} never fired", rule.id);
     }
@@ -446,7 +461,83 @@ fn the_rules_are_listed_in_report_order_with_their_default_levels() {
             ("plaintext-secret", Level::Advisory),
             ("scope-conflict", Level::Mandatory),
             ("scope-missing", Level::Mandatory),
+            ("disabled", Level::Mandatory),
+            ("idle", Level::Advisory),
+            ("never-used", Level::Advisory),
         ]
     );
     assert!(RULES.iter().all(|r| !r.name.is_empty() && !r.summary.is_empty() && !r.help.is_empty()));
+}
+
+// ---- usage: disabled, idle, never-used ------------------------------------
+
+/// The seed token as this project's provider writes it after a refresh:
+/// enabled, created at `created()`, last seen `seen` days after.
+fn used(seen: i64) -> Value {
+    with(seed(), json!({"enabled": true, "createdAt": at(0), "lastSeenAt": at(seen), "expiresAt": at(500)}))
+}
+
+#[test]
+fn usage_findings_say_what_happened_and_what_to_do() {
+    // 340 days on: last seen on day 100 (240 days ago), created 340 days ago.
+    let report = one(OWN, &with(used(100), json!({"enabled": false})), &settings());
+    assert_eq!(ids(&report), ["disabled", "idle"]);
+    let disabled = report.findings.iter().find(|f| f.rule_id == "disabled").unwrap();
+    assert_eq!(disabled.level, Level::Mandatory);
+    assert_eq!(
+        disabled.message,
+        "enabled is false in the configuration, so once applied the token authenticates nothing: every request presenting it is refused (last seen at 2026-04-11T00:00:00Z, 240 days ago); if that is not meant, set enabled: true (or leave it out) and run `pulumi up` to enable it in place, with the same client id and secret"
+    );
+    let idle = report.findings.iter().find(|f| f.rule_id == "idle").unwrap();
+    assert_eq!(idle.level, Level::Advisory);
+    assert_eq!(
+        idle.message,
+        "not seen for 240 days: lastSeenAt is 2026-04-11T00:00:00Z, more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing uses it, or check that whatever should present it still does"
+    );
+    let never = one(OWN, &with(used(0), json!({"lastSeenAt": null})), &settings());
+    assert_eq!(ids(&never), ["never-used"]);
+    assert_eq!(
+        never.findings[0].message,
+        "never used: created at 2026-01-01T00:00:00Z (340 days ago), more than 90 days (idleDays), and it has never authenticated (lastSeenAt is empty); Cloudflare's inactivity cleanup may disable or delete it; delete it if nothing needs it, or deploy its credentials"
+    );
+    assert_eq!(ids(&one(OWN, &used(300), &settings())), Vec::<&str>::new(), "seen 40 days ago");
+    // The window is the settings': 250 days, then the 240-day-old use is fine.
+    let mut wide = settings();
+    wide.apply_override("idleDays=250").unwrap();
+    assert_eq!(ids(&one(OWN, &used(100), &wide)), Vec::<&str>::new());
+    assert_eq!(ids(&one(OWN, &with(used(0), json!({"lastSeenAt": null})), &wide)), ["never-used"], "340 days is more than 250");
+}
+
+#[test]
+fn usage_rules_never_fire_on_a_value_unknown_in_a_preview() {
+    let s = all_on();
+    // A new token: enabled unknown (from another resource), createdAt unknown, no lastSeenAt yet.
+    let planned = with(new_token(), json!({"minDaysForRenewal": 30, "enabled": UNKNOWN, "createdAt": UNKNOWN}));
+    assert_eq!(ids(&one(OWN, &planned, &s)), Vec::<&str>::new());
+    assert_eq!(ids(&one(OWN, &with(planned.clone(), json!({"enabled": wrapped(json!(UNKNOWN))})), &s)), Vec::<&str>::new());
+    // Known before it exists: a program that creates it disabled.
+    let off = one(OWN, &with(planned, json!({"enabled": false})), &s);
+    assert_eq!(ids(&off), ["disabled"]);
+    assert!(off.findings[0].message.starts_with("enabled is false in the configuration") && !off.findings[0].message.contains("last seen"), "{}", off.findings[0].message);
+    // An update: createdAt known and old, lastSeenAt unknown — neither idle nor never used.
+    assert_eq!(ids(&one(OWN, &with(used(0), json!({"lastSeenAt": UNKNOWN})), &s)), Vec::<&str>::new());
+    // createdAt unknown and no lastSeenAt: not never-used.
+    assert_eq!(ids(&one(OWN, &with(used(0), json!({"createdAt": UNKNOWN, "lastSeenAt": null})), &s)), Vec::<&str>::new());
+}
+
+#[test]
+fn cloudflare_provider_resources_without_the_properties_fire_no_usage_rule() {
+    // pulumi-cloudflare writes no `enabled` and no `createdAt`; v5 no lastSeenAt.
+    let late = Settings::new(created() + Duration::days(5000));
+    for ty in [V5, V6] {
+        let report = one(ty, &seed(), &late);
+        assert!(!ids(&report).iter().any(|id| ["disabled", "idle", "never-used"].contains(id)), "{ty}: {:?}", ids(&report));
+    }
+    // v6 with a null lastSeenAt and no createdAt: nothing to tell.
+    let mut unseen = with(seed(), json!({"expiresAt": at(500)}));
+    unseen["lastSeenAt"] = Value::Null;
+    let unseen = one(V6, &unseen, &settings());
+    assert_eq!(ids(&unseen), Vec::<&str>::new());
+    // v6 with a lastSeenAt: read where present.
+    assert_eq!(ids(&one(V6, &with(seed(), json!({"lastSeenAt": at(10), "expiresAt": at(500)})), &settings())), ["idle"]);
 }

@@ -18,7 +18,7 @@ fn fixture(name: &str) -> InputFile {
     InputFile::new(name, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
 }
 
-const FIXTURES: [&str; 8] = [
+const FIXTURES: [&str; 13] = [
     "pulumi-export-v3.json",
     "pulumi-export-v4-show-secrets.json",
     "terraform.tfstate",
@@ -27,11 +27,16 @@ const FIXTURES: [&str; 8] = [
     "access-tokens.state.json",
     "Pulumi.yaml",
     "Pulumi.json",
+    "pulumi-export-usage.json",
+    "terraform-usage.tfstate",
+    "terraform-plan-usage.json",
+    "access-tokens-usage.state.json",
+    "program-enabled.yaml",
 ];
 
 /// Every client secret written in plain text in the fixtures (and a
 /// ciphertext, which must not leak either).
-const SECRETS: [&str; 13] = [
+const SECRETS: [&str; 17] = [
     "pulumi-v5-secret-3c9f2b7e81d4a6f0",
     "cfast_PulumiV6SecretXq7Lm2Np4Rs6Tu8Vw0Yz1Ab3Cd5Ef7Gh9Ij2Kl4Mn",
     "tf-v4-secret-0b7d3e9a2c61f845d0a3b7e9c2f61d84",
@@ -45,6 +50,10 @@ const SECRETS: [&str; 13] = [
     "local-state-secret-5e0f7a9c3b1d2e48",
     "v1:hY8wq3sJm9YkQ0cB:Qm9lbW9yZS1jaXBoZXJ0ZXh0LW9ubHk=",
     "v1:Jm4xR2d0c2V0dGVy:c2Vjb25kLWNpcGhlcnRleHQtb25seQ==",
+    "tf-usage-secret-batch-5d1e8c2a9f7b3064",
+    "tf-usage-plan-secret-moved-8e2a6c4b",
+    "local-usage-secret-7c3e9a1f5b2d4e60",
+    "v1:Q2xlYW5lZFVw:Y2xlYW5lZC11cC1jaXBoZXJ0ZXh0LW9ubHk=",
 ];
 
 fn all_on() -> Settings {
@@ -84,7 +93,7 @@ fn text_output_lines_and_the_closing_line() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), report.findings.len() + 1);
     assert_eq!(*lines.last().unwrap(), format!("{} passed, {} failed", report.passed, report.failed));
-    assert_eq!(*lines.last().unwrap(), "32 passed, 3 failed");
+    assert_eq!(*lines.last().unwrap(), "47 passed, 3 failed", "5 tokens x 10 rules enabled by default");
     assert!(text.ends_with("failed\n"));
     assert!(lines.contains(
         &"MANDATORY  expired  module.edge.module.tokens.cloudflare_zero_trust_access_service_token.svc[0]  expired at 2026-02-01T00:00:00Z (28 days ago); requests presenting it are refused (terraform.tfstate:135)"
@@ -97,7 +106,7 @@ fn text_output_lines_and_the_closing_line() {
     let mut s = Settings::new(now());
     s.apply_override("never-renewed=disabled").unwrap();
     let none = scan(&[fixture("Pulumi.json")], None, &s).unwrap();
-    assert_eq!(render(&none, Format::Text), "6 passed, 0 failed\n", "2 tokens x 3 rules");
+    assert_eq!(render(&none, Format::Text), "8 passed, 0 failed\n", "2 tokens x 4 rules");
     assert!(render(&clean, Format::Text).starts_with("ADVISORY  never-renewed  Pulumi.json:edgeProbe  "));
 }
 
@@ -108,6 +117,7 @@ fn json_output_follows_the_documented_schema() {
     assert_eq!(v["schemaVersion"], JSON_SCHEMA_VERSION);
     assert_eq!(v["now"], "2026-03-01T00:00:00Z");
     assert_eq!(v["expiresWithinDays"], 30);
+    assert_eq!(v["idleDays"], 90);
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), FIXTURES.len());
     assert_eq!(files[0], serde_json::json!({"name": "Pulumi.json", "kind": "program"}), "ordered by name");
@@ -170,7 +180,7 @@ fn sarif_has_what_github_code_scanning_requires() {
         assert!(r["help"]["text"].as_str().unwrap().starts_with(rule.help));
     }
     let levels: Vec<&str> = rules.iter().map(|r| r["defaultConfiguration"]["level"].as_str().unwrap()).collect();
-    assert_eq!(levels, ["error", "error", "warning", "warning", "warning", "warning", "error", "error"]);
+    assert_eq!(levels, ["error", "error", "warning", "warning", "warning", "warning", "error", "error", "error", "warning", "warning"]);
     let defaults = scan(&[fixture("Pulumi.json")], None, &Settings::new(now())).unwrap();
     let log_defaults: Value = serde_json::from_str(&render(&defaults, Format::Sarif)).unwrap();
     assert_eq!(log_defaults["runs"][0]["tool"]["driver"]["rules"][4]["defaultConfiguration"]["level"], "none", "disabled");

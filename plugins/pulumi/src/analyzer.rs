@@ -15,9 +15,14 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::{watch, OnceCell};
 use tonic::{Request, Response, Status};
 
-/// The one property a policy takes: the expires-soon window.
+/// The properties policies take: the expires-soon window, and the idle
+/// window that `idle` and `never-used` share (one setting, so the two
+/// must agree when both are given).
 const EXPIRES_WITHIN_DAYS: &str = "expiresWithinDays";
 const EXPIRES_SOON: &str = "expires-soon";
+const IDLE_DAYS: &str = "idleDays";
+const IDLE: &str = "idle";
+const NEVER_USED: &str = "never-used";
 
 /// The pack's identity, from `PulumiPolicy.yaml` in its directory.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,7 +55,7 @@ impl PackInfo {
         PackInfo {
             name: field("name").unwrap_or_else(|| default_name.to_string()),
             version: field("version").unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
-            description: field("description").unwrap_or_else(|| "Cloudflare Access service tokens that expire, are never renewed, or leak their secret".to_string()),
+            description: field("description").unwrap_or_else(|| "Cloudflare Access service tokens that expire, are never renewed, leak their secret, or are disabled or unused".to_string()),
         }
     }
 }
@@ -59,7 +64,7 @@ impl PackInfo {
 pub struct Analyzer {
     host: Arc<Host<PolicyComponent>>,
     pack: PackInfo,
-    /// `rule=level` and `expiresWithinDays=N`, as the CLI's `--rule` takes them.
+    /// `rule=level`, `expiresWithinDays=N` and `idleDays=N`, as the CLI's `--rule` takes them.
     overrides: RwLock<Vec<String>>,
     rules: OnceCell<Vec<p::RuleInfo>>,
     shutdown: watch::Sender<bool>,
@@ -131,6 +136,19 @@ fn window_schema() -> Option<proto::PolicyConfigSchema> {
     Some(proto::PolicyConfigSchema { properties, required: vec![] })
 }
 
+/// The config schema of the idle and never-used policies (the same window).
+fn idle_schema() -> Option<proto::PolicyConfigSchema> {
+    let description = "Days without an authentication after which a token is reported: since it was last seen (idle), or since it was created when it never was (never-used)";
+    let properties = from_json(&serde_json::json!({IDLE_DAYS: {"type": "integer", "minimum": 1, "maximum": 36500, "default": 90, "description": description}}).to_string()).ok();
+    Some(proto::PolicyConfigSchema { properties, required: vec![] })
+}
+
+/// A property's value as an override takes it: text as it is, anything
+/// else as JSON (the component judges whether it is a number of days).
+fn override_value(value: &serde_json::Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_string)
+}
+
 type Rpc<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
@@ -145,7 +163,11 @@ impl proto::analyzer_server::Analyzer for Analyzer {
         let policies = rules
             .iter()
             .map(|r| {
-                let schema = if r.id == EXPIRES_SOON { window_schema() } else { Some(proto::PolicyConfigSchema::default()) };
+                let schema = match r.id.as_str() {
+                    EXPIRES_SOON => window_schema(),
+                    IDLE | NEVER_USED => idle_schema(),
+                    _ => Some(proto::PolicyConfigSchema::default()),
+                };
                 initial_config.insert(r.id.clone(), proto::PolicyConfig { enforcement_level: level_out(r.default_level) as i32, properties: None });
                 proto::PolicyInfo {
                     name: r.id.clone(),
@@ -175,17 +197,38 @@ impl proto::analyzer_server::Analyzer for Analyzer {
 
     async fn configure(&self, request: Request<proto::ConfigureAnalyzerRequest>) -> Rpc<()> {
         let mut overrides = Vec::new();
+        // idleDays, and the policy that gave it: idle and never-used share one window.
+        let mut idle_days: Option<(String, String)> = None;
         for (policy, config) in request.into_inner().policy_config {
             overrides.push(format!("{policy}={}", level_in(config.enforcement_level)?));
             for (key, value) in &to_map(config.properties.as_ref()) {
                 match (policy.as_str(), key.as_str()) {
-                    (EXPIRES_SOON, EXPIRES_WITHIN_DAYS) => overrides.push(format!("{EXPIRES_WITHIN_DAYS}={}", value.as_str().map_or_else(|| value.to_string(), str::to_string))),
-                    _ => return Err(Status::invalid_argument(format!("policy {policy} takes no property {key:?}; only {EXPIRES_SOON} takes {EXPIRES_WITHIN_DAYS}"))),
+                    (EXPIRES_SOON, EXPIRES_WITHIN_DAYS) => overrides.push(format!("{EXPIRES_WITHIN_DAYS}={}", override_value(value))),
+                    (IDLE | NEVER_USED, IDLE_DAYS) => {
+                        let days = override_value(value);
+                        match &idle_days {
+                            Some((other, before)) if *before != days => {
+                                return Err(Status::invalid_argument(format!(
+                                    "policies {other} and {policy} share one {IDLE_DAYS}, but {other} sets {before} and {policy} {days}; give one value (or set it on one of them)"
+                                )))
+                            }
+                            Some(_) => {}
+                            None => {
+                                overrides.push(format!("{IDLE_DAYS}={days}"));
+                                idle_days = Some((policy.clone(), days));
+                            }
+                        }
+                    }
+                    _ => {
+                        return Err(Status::invalid_argument(format!(
+                            "policy {policy} takes no property {key:?}; only {EXPIRES_SOON} takes {EXPIRES_WITHIN_DAYS}, and {IDLE} and {NEVER_USED} take {IDLE_DAYS}"
+                        )))
+                    }
                 }
             }
         }
         // The component validates the whole configuration (unknown policies,
-        // levels, the window's range) by judging nothing with it.
+        // levels, the windows' ranges) by judging nothing with it.
         let settings = p::Settings { now: None, policy_file: None, overrides: overrides.clone(), kind: None };
         self.host.call(Egress::none(), move |s| s.analyze(&[], &settings)).await.map_err(|s| Status::invalid_argument(format!("policy configuration: {}", s.message())))?;
         component_host::log!("Configure: {}", overrides.join(", "));

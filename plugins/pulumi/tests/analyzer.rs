@@ -12,7 +12,19 @@ use support::*;
 const V5: &str = "cloudflare:index/accessServiceToken:AccessServiceToken";
 const V6: &str = "cloudflare:index/zeroTrustAccessServiceToken:ZeroTrustAccessServiceToken";
 const SECRET: &str = "cfast_analyzer_test_secret_value_0123456789";
-const RULES: [&str; 8] = ["expired", "expires-soon", "never-renewed", "renewal-window-too-long", "non-expiring", "plaintext-secret", "scope-conflict", "scope-missing"];
+const RULES: [&str; 11] = [
+    "expired",
+    "expires-soon",
+    "never-renewed",
+    "renewal-window-too-long",
+    "non-expiring",
+    "plaintext-secret",
+    "scope-conflict",
+    "scope-missing",
+    "disabled",
+    "idle",
+    "never-used",
+];
 
 /// A policy pack directory with its `PulumiPolicy.yaml`.
 fn pack(test: &str) -> PathBuf {
@@ -79,8 +91,15 @@ fn lists_every_rule_and_takes_the_engines_configuration() {
     assert_eq!(policies.iter().map(|p| p["name"].as_str().unwrap()).collect::<Vec<_>>(), RULES);
     let level = |name: &str| policies.iter().find(|p| p["name"] == name).unwrap()["enforcementLevel"].as_str().unwrap().to_string();
     assert_eq!((level("expired"), level("never-renewed"), level("non-expiring")), ("MANDATORY".into(), "ADVISORY".into(), "DISABLED".into()));
+    assert_eq!((level("disabled"), level("idle"), level("never-used")), ("MANDATORY".into(), "ADVISORY".into(), "ADVISORY".into()));
     let soon = policies.iter().find(|p| p["name"] == "expires-soon").unwrap();
     assert_eq!(soon["configSchema"]["properties"]["expiresWithinDays"]["type"], "integer");
+    for name in ["idle", "never-used"] {
+        let idle = &policies.iter().find(|p| p["name"] == name).unwrap()["configSchema"]["properties"]["idleDays"];
+        assert_eq!((idle["type"].as_str(), idle["default"].as_f64(), idle["minimum"].as_f64()), (Some("integer"), Some(90.0), Some(1.0)), "{name}");
+    }
+    let idle = policies.iter().find(|p| p["name"] == "idle").unwrap();
+    assert!(idle["message"].as_str().unwrap().contains("Cloudflare's inactivity cleanup may disable or delete it"), "{idle}");
     assert!(policies.iter().all(|p| !p["description"].as_str().unwrap().is_empty() && !p["message"].as_str().unwrap().is_empty()));
     eprintln!("GetAnalyzerInfo policies:");
     for p in policies {
@@ -113,7 +132,7 @@ fn each_rule_fires_and_stays_quiet_on_every_token_type() {
     let info = engine.ok("GetAnalyzerInfo", json!({}));
     let description = |rule: &str| info["policies"].as_array().unwrap().iter().find(|p| p["name"] == rule).unwrap()["description"].clone();
     engine.ok("Configure", json!({"policyConfig": {"non-expiring": {"enforcementLevel": "ADVISORY"}}}));
-    let cases: [(&str, Value); 8] = [
+    let cases: [(&str, Value); 11] = [
         ("expired", json!({"expiresAt": at(-3)})),
         ("expires-soon", json!({"expiresAt": at(10)})),
         ("never-renewed", json!({"minDaysForRenewal": 0})),
@@ -122,6 +141,9 @@ fn each_rule_fires_and_stays_quiet_on_every_token_type() {
         ("plaintext-secret", json!({"clientSecret": SECRET})),
         ("scope-conflict", json!({"zoneId": ZONE})),
         ("scope-missing", json!({"accountId": null})),
+        ("disabled", json!({"enabled": false})),
+        ("idle", json!({"createdAt": at(-400), "lastSeenAt": at(-100)})),
+        ("never-used", json!({"createdAt": at(-100)})),
     ];
     for ty in [V5, V6, TOKEN_TYPE] {
         assert_eq!(names(&analyze(&mut engine, ty, healthy())), Vec::<String>::new(), "a healthy {ty}");
@@ -151,8 +173,23 @@ fn a_preview_judges_what_is_known_and_nothing_unknown() {
     let seed = with(planned.clone(), json!({"minDaysForRenewal": 30}));
     assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, seed.clone())), Vec::<String>::new(), "the seed token in preview");
     assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, with(seed.clone(), json!({"zoneId": ZONE})))), ["scope-conflict"]);
-    let all_unknown = json!({"name": UNKNOWN, "accountId": UNKNOWN, "duration": UNKNOWN, "minDaysForRenewal": UNKNOWN, "expiresAt": UNKNOWN, "clientSecret": UNKNOWN});
+    let all_unknown = json!({"name": UNKNOWN, "accountId": UNKNOWN, "duration": UNKNOWN, "minDaysForRenewal": UNKNOWN, "expiresAt": UNKNOWN, "clientSecret": UNKNOWN,
+                             "enabled": UNKNOWN, "createdAt": UNKNOWN, "lastSeenAt": UNKNOWN});
     assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, all_unknown)), Vec::<String>::new(), "no rule fires on an unknown value");
+    // A create's preview: enabled from another resource, createdAt unknown, never seen.
+    let new = with(seed.clone(), json!({"enabled": UNKNOWN, "createdAt": UNKNOWN}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, new.clone())), Vec::<String>::new());
+    // An update's preview: created long ago, lastSeenAt unknown: neither idle nor never used.
+    let update = with(seed.clone(), json!({"createdAt": at(-400), "lastSeenAt": UNKNOWN, "expiresAt": at(200)}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, update)), Vec::<String>::new());
+    // Known before it exists: the program creates it disabled.
+    let off = analyze(&mut engine, TOKEN_TYPE, with(new, json!({"enabled": false})));
+    assert_eq!(names(&off), ["disabled"]);
+    assert_eq!(
+        off[0]["message"],
+        "enabled is false in the configuration, so once applied the token authenticates nothing: every request presenting it is refused; if that is not meant, set enabled: true (or leave it out) and run `pulumi up` to enable it in place, with the same client id and secret"
+    );
+    assert_eq!(off[0]["enforcementLevel"], "MANDATORY");
 }
 
 #[test]
@@ -165,15 +202,20 @@ fn the_seed_token_340_days_on_expires_soon() {
     eprintln!("the seed token 340 days after its create: {}", serde_json::to_string_pretty(&found).unwrap());
 }
 
+/// The defect of the `i % 6`th token of a [`stack`] (none for the last).
+const STACK_RULES: [&str; 5] = ["expired", "expires-soon", "never-renewed", "idle", "never-used"];
+
 /// A stack of `n` tokens with known defects, and other resources between them.
 fn stack(n: usize) -> (Vec<Value>, Vec<(&'static str, usize)>) {
     let mut resources = Vec::new();
     for i in 0..n {
-        let change = match i % 4 {
+        let change = match i % 6 {
             0 => json!({"expiresAt": at(-1)}),
             1 => json!({"expiresAt": at(5)}),
             2 => json!({"minDaysForRenewal": 0}),
-            _ => json!({}),
+            3 => json!({"createdAt": at(-400), "lastSeenAt": at(-120)}),
+            4 => json!({"createdAt": at(-200)}),
+            _ => json!({"createdAt": at(-400), "lastSeenAt": at(-2)}),
         };
         let ty = [V5, V6, TOKEN_TYPE][i % 3];
         resources.push(json!({"type": ty, "urn": urn_of(ty, &format!("t{i}")), "name": format!("t{i}"), "properties": with(healthy(), change)}));
@@ -181,8 +223,8 @@ fn stack(n: usize) -> (Vec<Value>, Vec<(&'static str, usize)>) {
             resources.push(json!({"type": "random:index/randomId:RandomId", "urn": urn_of("random:index/randomId:RandomId", &format!("r{i}")), "properties": {"hex": "ab"}}));
         }
     }
-    let quarter = n / 4;
-    (resources, vec![("expired", quarter), ("expires-soon", quarter), ("never-renewed", quarter)])
+    let expected = STACK_RULES.iter().enumerate().map(|(k, rule)| (*rule, (0..n).filter(|i| i % 6 == k).count())).collect();
+    (resources, expected)
 }
 
 #[test]
@@ -318,4 +360,42 @@ fn the_example_policy_pack_and_its_config_are_what_the_analyzer_takes() {
     let mut got: Vec<(String, String)> = found.iter().map(|d| (d["policyName"].as_str().unwrap().into(), d["enforcementLevel"].as_str().unwrap().into())).collect();
     got.sort();
     assert_eq!(got, [("expires-soon".to_string(), "MANDATORY".to_string()), ("never-renewed".into(), "MANDATORY".into())], "the 45-day window and the stricter level apply");
+}
+
+#[test]
+fn idle_days_is_configured_on_idle_or_never_used_and_both_must_agree() {
+    let (_plugin, mut engine) = start("idle-days");
+    let seen = |days_ago: i64| with(healthy(), json!({"createdAt": at(-400), "lastSeenAt": at(-days_ago)}));
+    let created = |days_ago: i64| with(healthy(), json!({"createdAt": at(-days_ago)}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, seen(150))), ["idle"], "the default window is 90 days");
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, created(150))), ["never-used"]);
+    let found = analyze(&mut engine, TOKEN_TYPE, seen(150));
+    assert_eq!(found[0]["enforcementLevel"], "ADVISORY");
+    assert!(found[0]["message"].as_str().unwrap().contains("more than 90 days ago (idleDays); Cloudflare's inactivity cleanup may disable or delete it"), "{found:?}");
+
+    // Set on one policy: the window of both.
+    engine.ok("Configure", json!({"policyConfig": {"idle": {"enforcementLevel": "MANDATORY", "properties": {"idleDays": 200}}}}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, seen(150))), Vec::<String>::new());
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, created(150))), Vec::<String>::new());
+    let found = analyze(&mut engine, TOKEN_TYPE, seen(250));
+    assert_eq!((names(&found), found[0]["enforcementLevel"].as_str()), (vec!["idle".to_string()], Some("MANDATORY")));
+    assert!(found[0]["message"].as_str().unwrap().contains("more than 200 days ago (idleDays)"), "{found:?}");
+    // The same value on both, or as text, is accepted.
+    engine.ok("Configure", json!({"policyConfig": {"idle": {"enforcementLevel": "ADVISORY", "properties": {"idleDays": 30}}, "never-used": {"enforcementLevel": "ADVISORY", "properties": {"idleDays": "30"}}}}));
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, created(40))), ["never-used"]);
+
+    for bad in [
+        json!({"idle": {"properties": {"idleDays": 30}}, "never-used": {"properties": {"idleDays": 60}}}),
+        json!({"idle": {"properties": {"idleDays": 0}}}),
+        json!({"never-used": {"properties": {"idleDays": 36501}}}),
+        json!({"idle": {"properties": {"idleDays": "soon"}}}),
+        json!({"expires-soon": {"properties": {"idleDays": 30}}}),
+        json!({"idle": {"properties": {"expiresWithinDays": 30}}}),
+    ] {
+        let status = engine.call("Configure", json!({"policyConfig": bad})).unwrap_err();
+        assert_eq!(status.code, "INVALID_ARGUMENT", "{bad}");
+        assert!(status.details.contains("idleDays") || status.details.contains("takes no property"), "{bad}: {status:?}");
+    }
+    // A refused configuration leaves the last good one in force.
+    assert_eq!(names(&analyze(&mut engine, TOKEN_TYPE, created(40))), ["never-used"]);
 }

@@ -4,7 +4,7 @@
 //! is the engine's own marking, so a wrapped `clientSecret` will be stored
 //! encrypted (not plain text), while a bare one will be stored as it is.
 
-use super::{build, is_secret_wrapper, pulumi_value};
+use super::{bag_records_last_seen, build, is_secret_wrapper, pulumi_value};
 use access_service_token::error::{quote_up_to, Error};
 use crate::token::{Field, InputKind, Token};
 use crate::EngineResource;
@@ -16,7 +16,7 @@ const URN_QUOTE_LIMIT: usize = 400;
 
 /// Properties the rules read as text: any other JSON type is not a value a
 /// provider writes there, so it is unknown rather than guessed at.
-const TEXT_PROPERTIES: [&str; 5] = ["accountId", "zoneId", "name", "duration", "expiresAt"];
+const TEXT_PROPERTIES: [&str; 7] = ["accountId", "zoneId", "name", "duration", "expiresAt", "createdAt", "lastSeenAt"];
 
 /// The resource's type: as given, else the type part of its URN (after any
 /// parent types, `$`).
@@ -46,7 +46,8 @@ pub(crate) fn read(r: &EngineResource) -> Result<Option<Token>, Error> {
             f => f,
         }
     };
-    build("", InputKind::PulumiEngine, r.urn.clone(), None, &get).map(Some).map_err(|(_, why)| Error::invalid(subject, why))
+    let records_last_seen = bag_records_last_seen(|p| props.contains_key(p));
+    build("", InputKind::PulumiEngine, r.urn.clone(), None, records_last_seen, &get).map(Some).map_err(|(_, why)| Error::invalid(subject, why))
 }
 
 /// The property bag: a JSON object (empty text is an empty bag, as in the

@@ -2,7 +2,7 @@
 //! resource's property bags, secrets in Pulumi's wrapper with the value in
 //! plain text beside the signature.
 
-use super::{Locator, pulumi::is_token_type, pulumi_value, token};
+use super::{bag_records_last_seen, Locator, pulumi::is_token_type, pulumi_value, token};
 use access_service_token::error::Error;
 use crate::token::{Field, InputKind, Token};
 use crate::InputFile;
@@ -28,7 +28,8 @@ pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
             Field::Absent => pulumi_value(inputs.and_then(|i| i.get(p))),
             f => f,
         };
-        out.push(token(file, InputKind::LocalState, format!("{}:{name}", file.name), line, &get)?);
+        let records_last_seen = bag_records_last_seen(|p| outputs.and_then(|o| o.get(p)).is_some());
+        out.push(token(file, InputKind::LocalState, format!("{}:{name}", file.name), line, records_last_seen, &get)?);
     }
     Ok(out)
 }

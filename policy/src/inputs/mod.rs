@@ -24,7 +24,19 @@ use serde_json::Value;
 pub(crate) const TERRAFORM_TYPES: [&str; 3] = ["cloudflare_access_service_token", "cloudflare_zero_trust_access_service_token", "cfaccess_service_token"];
 
 /// The properties rules read, camelCase, as every reader is asked for them.
-const PROPERTIES: [&str; 7] = ["accountId", "zoneId", "name", "minDaysForRenewal", "duration", "expiresAt", "clientSecret"];
+const PROPERTIES: [&str; 10] = ["accountId", "zoneId", "name", "minDaysForRenewal", "duration", "expiresAt", "clientSecret", "enabled", "createdAt", "lastSeenAt"];
+
+/// Whether a Pulumi property bag (an export's, the engine's, this tool's
+/// state's) records when its token was last used, from the keys it has.
+/// This project's provider writes `createdAt` and `lastSeenAt` from the same
+/// read and leaves `lastSeenAt` out until the token has authenticated, so a
+/// bag with `createdAt` and no `lastSeenAt` is of a token never seen;
+/// pulumi-cloudflare writes every attribute of its schema, null included, so
+/// its bags carry `lastSeenAt` exactly when its version has the attribute.
+/// A bag with neither key says nothing about use.
+pub(crate) fn bag_records_last_seen(has: impl Fn(&str) -> bool) -> bool {
+    has("lastSeenAt") || has("createdAt")
+}
 
 /// Reads the tokens of a file already known to be of `kind` (`doc` is its
 /// JSON when it is JSON).
@@ -94,6 +106,31 @@ fn text(f: Field<Value>) -> Field<String> {
     }
 }
 
+/// A flag: only a JSON boolean is one (no provider writes `enabled` as text).
+fn boolean(f: Field<Value>) -> Field<bool> {
+    match f {
+        Field::Known(Value::Bool(b)) => Field::Known(b),
+        Field::Known(_) | Field::Unknown => Field::Unknown,
+        Field::Absent => Field::Absent,
+    }
+}
+
+/// A time property: RFC 3339, else the reason, naming the property as the
+/// file spells it.
+fn moment(kind: InputKind, camel: &str, f: Field<Value>) -> Result<Field<DateTime<Utc>>, String> {
+    match text(f) {
+        Field::Known(s) => match DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => Ok(Field::Known(t.with_timezone(&Utc))),
+            Err(e) => {
+                let p = if kind.snake_case() { snake(camel) } else { camel.to_string() };
+                Err(format!("{p} {s} is not an RFC 3339 time ({e})", s = access_service_token::error::quote(&s)))
+            }
+        },
+        Field::Unknown => Ok(Field::Unknown),
+        Field::Absent => Ok(Field::Absent),
+    }
+}
+
 fn integer(f: Field<Value>) -> Field<i64> {
     let n = match f {
         Field::Known(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 1e15).map(|x| x as i64)),
@@ -105,28 +142,23 @@ fn integer(f: Field<Value>) -> Field<i64> {
     n.map_or(Field::Unknown, Field::Known)
 }
 
-/// Builds a token from a property getter (asked with camelCase names). An
-/// expiry that is not RFC 3339 is an error naming the token: guessing would
-/// either hide an expired token or fail a healthy one.
-pub(crate) fn token(file: &InputFile, kind: InputKind, address: String, line: Option<usize>, get: &dyn Fn(&str) -> Field<Value>) -> Result<Token, Error> {
-    build(&file.name, kind, address, line, get).map_err(|(address, why)| Error::invalid(&file.name, format!("{address}: {why}")))
+/// Builds a token from a property getter (asked with camelCase names) and
+/// whether the resource records `lastSeenAt` at all (see
+/// [`Token::last_seen_at`]). A time that is not RFC 3339 is an error naming
+/// the token: guessing would either hide an expired or idle token or fail a
+/// healthy one.
+pub(crate) fn token(file: &InputFile, kind: InputKind, address: String, line: Option<usize>, records_last_seen: bool, get: &dyn Fn(&str) -> Field<Value>) -> Result<Token, Error> {
+    build(&file.name, kind, address, line, records_last_seen, get).map_err(|(address, why)| Error::invalid(&file.name, format!("{address}: {why}")))
 }
 
 /// [`token`] for a source that is not a file: the error is the token's
 /// address with the reason, for the caller to name the source its own way.
-pub(crate) fn build(file: &str, kind: InputKind, address: String, line: Option<usize>, get: &dyn Fn(&str) -> Field<Value>) -> Result<Token, (String, String)> {
-    let [account, zone, name, days, duration, expires, secret] = PROPERTIES.map(get);
-    let expires_at = match text(expires) {
-        Field::Known(s) => match DateTime::parse_from_rfc3339(&s) {
-            Ok(t) => Field::Known(t.with_timezone(&Utc)),
-            Err(e) => {
-                let p = if kind.snake_case() { "expires_at" } else { "expiresAt" };
-                let why = format!("{p} {s} is not an RFC 3339 time ({e})", s = access_service_token::error::quote(&s));
-                return Err((address, why));
-            }
-        },
-        Field::Unknown => Field::Unknown,
-        Field::Absent => Field::Absent,
+pub(crate) fn build(file: &str, kind: InputKind, address: String, line: Option<usize>, records_last_seen: bool, get: &dyn Fn(&str) -> Field<Value>) -> Result<Token, (String, String)> {
+    let [account, zone, name, days, duration, expires, secret, enabled, created, last_seen] = PROPERTIES.map(get);
+    let times = (moment(kind, "expiresAt", expires), moment(kind, "createdAt", created), moment(kind, "lastSeenAt", last_seen));
+    let (expires_at, created_at, last_seen_at) = match times {
+        (Ok(expires), Ok(created), Ok(seen)) => (expires, created, seen),
+        (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => return Err((address, why)),
     };
     Ok(Token {
         file: file.to_string(),
@@ -140,6 +172,9 @@ pub(crate) fn build(file: &str, kind: InputKind, address: String, line: Option<u
         duration: text(duration),
         expires_at,
         secret_in_plaintext: matches!(secret, Field::Known(Value::String(s)) if !s.is_empty()),
+        enabled: boolean(enabled),
+        created_at,
+        last_seen_at: records_last_seen.then_some(last_seen_at),
     })
 }
 

@@ -50,10 +50,12 @@ pub(crate) fn read(file: &InputFile) -> Result<Vec<Token>, Error> {
         let name = &r.name.value;
         let line = r.name.pos.map(|p| p.line).or_else(|| index.locate(None, name));
         let get = |k: &str| match k {
-            "clientSecret" | "expiresAt" => pulumi_value(None),
+            "clientSecret" | "expiresAt" | "createdAt" | "lastSeenAt" => pulumi_value(None),
             _ => pulumi_value(bag.get(k)),
         };
-        out.push(token(file, InputKind::Program, format!("{}:{name}", file.name), line, &get)?);
+        // Nothing has been created, so nothing has been used: a program
+        // records no lastSeenAt.
+        out.push(token(file, InputKind::Program, format!("{}:{name}", file.name), line, false, &get)?);
     }
     Ok(out)
 }

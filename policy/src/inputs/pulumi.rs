@@ -3,7 +3,7 @@
 //! lack). Encrypted secrets stay unknown; a `--show-secrets` export carries
 //! them as `plaintext` JSON text, which is what `plaintext-secret` finds.
 
-use super::{Locator, pulumi_value, token};
+use super::{bag_records_last_seen, Locator, pulumi_value, token};
 use access_service_token::error::Error;
 use crate::token::{Field, InputKind, Token};
 use crate::InputFile;
@@ -41,7 +41,8 @@ pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
             Field::Absent => pulumi_value(inputs.and_then(|i| i.get(p))),
             f => f,
         };
-        out.push(token(file, InputKind::PulumiExport, address, line, &get)?);
+        let records_last_seen = bag_records_last_seen(|p| outputs.and_then(|o| o.get(p)).is_some());
+        out.push(token(file, InputKind::PulumiExport, address, line, records_last_seen, &get)?);
     }
     Ok(out)
 }

@@ -44,7 +44,10 @@ pub(crate) fn read(file: &InputFile, doc: &Value) -> Result<Vec<Token>, Error> {
             let id = attributes.and_then(|a| a.get("id")).and_then(Value::as_str).unwrap_or_default();
             let line = index.locate(Some("id"), id).or_else(|| index.locate(Some("name"), field("name")));
             let get = |p: &str| plain(attributes.and_then(|a| a.get(snake(p))));
-            out.push(token(file, InputKind::TerraformState, address, line, &get)?);
+            // Terraform writes every attribute of the resource's schema, null
+            // when not set: the key is there exactly when the provider records it.
+            let records_last_seen = attributes.and_then(|a| a.get("last_seen_at")).is_some();
+            out.push(token(file, InputKind::TerraformState, address, line, records_last_seen, &get)?);
         }
     }
     Ok(out)

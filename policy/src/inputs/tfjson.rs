@@ -54,7 +54,10 @@ fn tokens(file: &InputFile, kind: InputKind, rs: &[&Value], unknown: &Map<String
                 plain(values.and_then(|v| v.get(&key)))
             }
         };
-        out.push(token(file, kind, address, line, &get)?);
+        // Every attribute of the schema is in the values (null when not set),
+        // or, in a plan, marked unknown: either way the provider records it.
+        let records_last_seen = values.and_then(|v| v.get("last_seen_at")).is_some() || after_unknown.and_then(|u| u.get("last_seen_at")).is_some();
+        out.push(token(file, kind, address, line, records_last_seen, &get)?);
     }
     Ok(out)
 }

@@ -7,6 +7,7 @@
 //!   "schemaVersion": 1,
 //!   "now": "2026-03-01T00:00:00Z",          // RFC 3339, the time judged against
 //!   "expiresWithinDays": 30,                // the expires-soon window
+//!   "idleDays": 90,                         // the idle and never-used window
 //!   "files": [{"name": "terraform.tfstate", "kind": "terraform-state"}],
 //!                                           // ordered by name; kind is an InputKind id
 //!   "rules": [{"id": "expired", "level": "mandatory"}],
@@ -55,6 +56,7 @@ pub fn value(report: &Report) -> Value {
         "schemaVersion": JSON_SCHEMA_VERSION,
         "now": time(report.now),
         "expiresWithinDays": report.expires_within_days,
+        "idleDays": report.idle_days,
         "files": files,
         "rules": rules,
         "summary": {
