@@ -15,6 +15,7 @@
 pub mod analyzer;
 pub mod codec;
 pub mod config;
+pub mod engine;
 pub mod host;
 pub mod plugin;
 pub mod proto;

@@ -10,7 +10,8 @@ use tonic::service::Routes;
 
 fn main() -> ExitCode {
     pulumi_provider::plugin::main::<ProviderComponent>("pulumi-resource-cloudflare-access-service-token", |host, stop| {
-        let provider = Provider::new(host, Box::new(|k| std::env::var(k).ok()), stop);
+        // The engine's address is the one argument (see `pulumi_provider::engine`).
+        let provider = Provider::new(host, Box::new(|k| std::env::var(k).ok()), stop).with_engine_address(std::env::args().nth(1));
         Routes::new(ResourceProviderServer::new(provider).max_decoding_message_size(MAX_MESSAGE).max_encoding_message_size(MAX_MESSAGE))
     })
 }

@@ -1,7 +1,8 @@
 //! The messages of `pulumirpc.ResourceProvider` and `pulumirpc.Analyzer`
-//! these plugins read and write, declared by hand with the field numbers of
-//! Pulumi's own definitions (`proto/pulumi/provider.proto`, `analyzer.proto`
-//! and `plugin.proto`, as shipped
+//! these plugins read and write, and of the one `pulumirpc.Engine` call the
+//! resource plugin makes (`Log`), declared by hand with the field numbers of
+//! Pulumi's own definitions (`proto/pulumi/provider.proto`, `analyzer.proto`,
+//! `plugin.proto` and `engine.proto`, as shipped
 //! in the generated stubs of PyPI `pulumi` 3.272.0). Fields this plugin
 //! has no use for are left out: protobuf skips unknown fields on decoding,
 //! so requests from newer engines still decode.
@@ -344,6 +345,38 @@ pub struct GetMappingResponse {
     pub provider: String,
     #[prost(bytes = "vec", tag = "2")]
     pub data: Vec<u8>,
+}
+
+// ---- pulumirpc.Engine (the engine's own service; this plugin is its client) ----
+
+/// `LogSeverity`: errors are fatal to the deployment; the rest inform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, prost::Enumeration)]
+#[repr(i32)]
+pub enum LogSeverity {
+    /// Not shown to users (the default).
+    Debug = 0,
+    /// Printed during resource operations.
+    Info = 1,
+    Warning = 2,
+    Error = 3,
+}
+
+/// `LogRequest`: a message for the engine to show, optionally on a resource.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct LogRequest {
+    #[prost(enumeration = "LogSeverity", tag = "1")]
+    pub severity: i32,
+    #[prost(string, tag = "2")]
+    pub message: String,
+    /// The resource the message is about (empty: the whole deployment).
+    #[prost(string, tag = "3")]
+    pub urn: String,
+    /// 0: not part of a stream of messages.
+    #[prost(int32, tag = "4")]
+    pub stream_id: i32,
+    /// True: a status message, shown while the operation runs and then gone.
+    #[prost(bool, tag = "5")]
+    pub ephemeral: bool,
 }
 
 // ---- pulumirpc.Analyzer ----

@@ -2,9 +2,12 @@
 //! bags of the component's `pulumi` interface and back. What a call does —
 //! validation, diff, renewal, the API requests — is decided in the component;
 //! this is the host's side: configuration, credentials from the environment,
-//! egress, errors as gRPC statuses, and logging without secrets.
+//! egress, errors as gRPC statuses, and logging without secrets. `Diff`
+//! also hands the engine the reasons for what the apply will do, as info
+//! diagnostics on the resource (see [`crate::engine`]).
 
 use crate::config::{self, ProviderConfig};
+use crate::engine::Engine;
 use crate::host::{Egress, Host};
 use crate::proto::{self, list_response, resource_provider_server::ResourceProvider, DiffChanges, Empty, PropertyDiffKind};
 use crate::structs::{from_json, to_json, to_map};
@@ -37,13 +40,22 @@ pub struct Provider {
     configured: RwLock<Option<Arc<Configured>>>,
     env: Env,
     shutdown: watch::Sender<bool>,
+    /// Where the reasons of a diff are shown.
+    engine: Engine,
 }
 
 impl Provider {
     /// A provider over `host`, reading credentials from `env` at `Configure`;
     /// `Cancel` sets `shutdown`.
     pub fn new(host: Arc<Host>, env: Env, shutdown: watch::Sender<bool>) -> Provider {
-        Provider { host, configured: RwLock::new(None), env, shutdown }
+        Provider { host, configured: RwLock::new(None), env, shutdown, engine: Engine::default() }
+    }
+
+    /// The engine's gRPC address, as the engine passes it on the command
+    /// line (its `Handshake` and `Attach` may name it again later).
+    pub fn with_engine_address(mut self, address: Option<String>) -> Provider {
+        self.engine = Engine::new(address);
+        self
     }
 
     fn configured(&self) -> Option<Arc<Configured>> {
@@ -88,6 +100,21 @@ fn failures(list: Vec<wit::CheckFailure>) -> Vec<proto::CheckFailure> {
     list.into_iter().map(|f| proto::CheckFailure { property: f.property, reason: f.reason }).collect()
 }
 
+/// What a diff's action says to a person: `<kind>: <reason>`, the kind as
+/// the WIT `action-kind` names it (e.g. `renew: expires at …`). Reasons hold
+/// no secret: they name properties, times and versions, never a value of
+/// `clientSecret` or of the credentials.
+pub fn action_message(action: &wit::PlannedAction) -> String {
+    let kind = match action.kind {
+        wit::ActionKind::Replace => "replace",
+        wit::ActionKind::Update => "update",
+        wit::ActionKind::Renew => "renew",
+        wit::ActionKind::Rotate => "rotate",
+        wit::ActionKind::StateOnly => "state-only",
+    };
+    format!("{kind}: {}", action.reason)
+}
+
 fn kind(k: wit::PropertyDiffKind) -> PropertyDiffKind {
     match k {
         wit::PropertyDiffKind::Add => PropertyDiffKind::Add,
@@ -120,6 +147,7 @@ impl ResourceProvider for Provider {
 
     async fn handshake(&self, request: Request<proto::ProviderHandshakeRequest>) -> Rpc<proto::ProviderHandshakeResponse> {
         component_host::log!("Handshake from the engine at {}", request.get_ref().engine_address);
+        self.engine.set_address(&request.get_ref().engine_address);
         Ok(Response::new(proto::ProviderHandshakeResponse { accept_secrets: true, accept_resources: true, accept_outputs: false, supports_autonaming_configuration: false }))
     }
 
@@ -220,12 +248,13 @@ impl ResourceProvider for Provider {
         let urn = req.urn.clone();
         let wit_req = p::DiffRequest { urn: req.urn, id: req.id, olds: to_json(req.olds.as_ref()), news: to_json(req.news.as_ref()), ignore_changes: req.ignore_changes };
         let result = self.host.call(Egress::none(), move |s| s.pulumi_diff(&wit_req)).await.map(|d| {
+            let messages: Vec<String> = d.actions.iter().map(action_message).collect();
             let changes = match d.changes {
                 p::DiffChanges::Unknown => DiffChanges::DiffUnknown,
                 p::DiffChanges::None => DiffChanges::DiffNone,
                 p::DiffChanges::Some => DiffChanges::DiffSome,
             };
-            proto::DiffResponse {
+            let response = proto::DiffResponse {
                 replaces: d.replaces,
                 stables: d.stables,
                 delete_before_replace: d.delete_before_replace,
@@ -233,8 +262,18 @@ impl ResourceProvider for Provider {
                 diffs: d.diffs,
                 detailed_diff: d.detailed_diff.into_iter().map(|e| (e.path, proto::PropertyDiff { kind: kind(e.kind) as i32, input_diff: e.input_diff })).collect(),
                 has_detailed_diff: d.has_detailed_diff,
-            }
+            };
+            (response, messages)
         });
+        // Why the apply does what it does, on the resource in the engine's
+        // output, before the engine has the answer; never a reason to fail.
+        let result = match result {
+            Ok((response, messages)) => {
+                self.engine.info("Diff", &urn, &messages).await;
+                Ok(response)
+            }
+            Err(e) => Err(e),
+        };
         logged("Diff", &urn, result)
     }
 
@@ -335,6 +374,7 @@ impl ResourceProvider for Provider {
 
     async fn attach(&self, request: Request<proto::PluginAttach>) -> Rpc<Empty> {
         component_host::log!("Attach: the engine is at {}", request.get_ref().address);
+        self.engine.set_address(&request.get_ref().address);
         Ok(Response::new(()))
     }
 

@@ -101,19 +101,22 @@ struct World {
     offset: chrono::Duration,
     engine: Engine,
     plugin: Plugin,
+    /// The engine's own service, which the plugin sends its diagnostics to.
+    host: FakeEngine,
 }
 
 impl World {
     fn new() -> World {
         let emu = Emulator::start(EmulatorConfig { clock: Clock::system(), seed: Some(29), ..EmulatorConfig::default() }).expect("start the emulator");
-        let (plugin, engine) = Self::run(&emu, chrono::Duration::zero());
-        World { emu, offset: chrono::Duration::zero(), engine, plugin }
+        let host = FakeEngine::start();
+        let (plugin, engine) = Self::run(&emu, &host, chrono::Duration::zero());
+        World { emu, offset: chrono::Duration::zero(), engine, plugin, host }
     }
 
     /// A fresh plugin, as the engine starts one per `pulumi` command, configured.
-    fn run(emu: &Emulator, offset: chrono::Duration) -> (Plugin, Engine) {
+    fn run(emu: &Emulator, host: &FakeEngine, offset: chrono::Duration) -> (Plugin, Engine) {
         let seconds = offset.num_seconds().to_string();
-        let plugin = Plugin::start(&[(CLOCK_OFFSET, &seconds)]);
+        let plugin = Plugin::start_with_engine(&host.address, &[(CLOCK_OFFSET, &seconds)]);
         let mut engine = Engine::connect(&plugin);
         engine.configure(&emu.base_url(), DEFAULT_API_TOKEN);
         (plugin, engine)
@@ -125,7 +128,7 @@ impl World {
         self.emu.clock().advance(by);
         self.offset += by;
         // The engine goes first, then its plugin (dropped when replaced).
-        let (plugin, engine) = Self::run(&self.emu, self.offset);
+        let (plugin, engine) = Self::run(&self.emu, &self.host, self.offset);
         self.engine = engine;
         self.plugin = plugin;
     }
@@ -391,12 +394,17 @@ fn a_token_the_inactivity_cleanup_disabled_is_re_enabled_with_one_call() {
     let diff = w.diff("idle", &refreshed, &news);
     assert_eq!((diff["changes"].as_str(), &diff["diffs"], &diff["replaces"]), (Some("DIFF_SOME"), &json!(["enabled"]), &json!([])), "{diff}");
     assert_eq!(diff["detailedDiff"], json!({"enabled": {"kind": "UPDATE", "inputDiff": true}}), "the diff is an update of enabled, in place");
-    // The core explains this action (src/diff.rs `enabled_reason`: a person
-    // or the inactivity cleanup, and when the token last authenticated), but
-    // the plugin has no way to hand a reason to the engine: the component's
-    // `pulumi` diff-response (wit/access-service-token.wit) carries no
-    // actions and the plugin logs only "Diff <urn>: ok". So no reason text
-    // is asserted here.
+    // The reason reaches the engine as an info diagnostic on the resource
+    // (the engine's `Log`), as `pulumi preview --refresh` shows it.
+    let said: Vec<String> = w.host.take_logs(1).iter().map(|l| l["message"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with("update: enabled false → true: the token is disabled at Cloudflare: a person disabled it")
+            && said[0].contains("or the account's inactivity cleanup did")
+            && said[0].contains("(it last authenticated at "),
+        "the diagnostic names both causes and when the token was last seen: {}",
+        said[0]
+    );
     assert_eq!(w.calls(), []);
     let enabled = w.update("idle", &refreshed, &news, false);
     assert_eq!(w.calls(), [call(format!("PUT {}", token_path(&stored.id)), Some(json!({"name": NAME, "enabled": true})))], "ONE call re-enables the token");

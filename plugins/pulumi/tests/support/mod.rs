@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -43,7 +44,7 @@ pub struct Plugin {
     pub port: u16,
     stderr: Arc<Mutex<String>>,
     /// Stands in for the engine's own gRPC port, which the plugin watches.
-    engine_port: Option<TcpListener>,
+    engine_port: Option<StandInEngine>,
     /// How long the plugin took from spawn to printing its port.
     pub started_in: Duration,
 }
@@ -62,9 +63,21 @@ impl Plugin {
         Self::start_binary(ANALYZER, &["."], Some(pack_dir), env)
     }
 
+    /// Starts the resource plugin as the engine does, with `engine` (a
+    /// [`FakeEngine`]'s address) as the engine's address.
+    pub fn start_with_engine(engine: &str, env: &[(&str, &str)]) -> Plugin {
+        Self::spawn(PLUGIN, &[engine], None, env)
+    }
+
+    /// Starts the resource plugin with no argument: no engine address, as
+    /// when the engine attaches to a plugin it did not start.
+    pub fn start_without_engine(env: &[(&str, &str)]) -> Plugin {
+        Self::spawn(PLUGIN, &[], None, env)
+    }
+
     fn start_binary(binary: &str, more_args: &[&str], dir: Option<&std::path::Path>, env: &[(&str, &str)]) -> Plugin {
-        let engine_port = TcpListener::bind("127.0.0.1:0").expect("bind a stand-in engine port");
-        let address = engine_port.local_addr().unwrap().to_string();
+        let engine_port = StandInEngine::start();
+        let address = engine_port.address.clone();
         let mut args = vec![address.as_str()];
         args.extend_from_slice(more_args);
         let mut plugin = Self::spawn(binary, &args, dir, env);
@@ -147,6 +160,114 @@ impl Plugin {
 }
 
 impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The engine's port, standing in for it where a test has no [`FakeEngine`]:
+/// it accepts connections, so the plugin sees its engine there, and closes
+/// each at once, so a call the plugin makes to it (the engine's `Log`) fails
+/// at once instead of waiting for an answer. Closed on drop.
+struct StandInEngine {
+    address: String,
+    stop: Arc<AtomicBool>,
+    accepting: Option<std::thread::JoinHandle<()>>,
+}
+
+impl StandInEngine {
+    fn start() -> StandInEngine {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a stand-in engine port");
+        listener.set_nonblocking(true).expect("a non-blocking stand-in engine port");
+        let address = listener.local_addr().unwrap().to_string();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let accepting = std::thread::spawn(move || {
+            while !stopped.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((connection, _)) => drop(connection),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        StandInEngine { address, stop, accepting: Some(accepting) }
+    }
+}
+
+impl Drop for StandInEngine {
+    /// Returns once the port is closed.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.accepting.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The engine's own gRPC service (`pulumirpc.Engine`), played by Pulumi's
+/// generated Python stubs (`support/fake_engine.py`): it records every `Log`
+/// request a plugin sends it. Stopped on drop.
+pub struct FakeEngine {
+    child: Child,
+    /// `127.0.0.1:<port>`, as the engine passes its address to a plugin.
+    pub address: String,
+    logs: Arc<Mutex<Vec<Value>>>,
+}
+
+impl FakeEngine {
+    /// An engine whose `Log` answers OK.
+    pub fn start() -> FakeEngine {
+        Self::start_with(&[])
+    }
+
+    /// An engine whose `Log` records the request, then answers `INTERNAL`.
+    pub fn start_failing_log() -> FakeEngine {
+        Self::start_with(&["--fail-log"])
+    }
+
+    fn start_with(args: &[&str]) -> FakeEngine {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/fake_engine.py");
+        let mut child = Command::new(engine_python())
+            .arg(script)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the fake engine");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("read the fake engine's port");
+        let port: u16 = first.trim().parse().unwrap_or_else(|_| panic!("the fake engine's first line is not a port: {first:?}"));
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in stdout.lines() {
+                let Ok(line) = line else { break };
+                let record: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("the fake engine printed {line:?}: {e}"));
+                sink.lock().unwrap().push(record);
+            }
+        });
+        FakeEngine { child, address: format!("127.0.0.1:{port}"), logs }
+    }
+
+    /// The `Log` requests recorded so far, and forgets them. The fake engine
+    /// prints a request before answering it, so what a plugin logged before
+    /// answering a call is on its way here once the call has returned: this
+    /// waits up to 10 s for `at_least` of them, then 200 ms more for any
+    /// beyond, so that a test can assert the exact list.
+    pub fn take_logs(&self, at_least: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.logs.lock().unwrap().len() < at_least && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        std::mem::take(&mut *self.logs.lock().unwrap())
+    }
+}
+
+impl Drop for FakeEngine {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
