@@ -142,6 +142,15 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_number_sent_as_a_double_is_a_secret_version() {
+        // Pulumi's engine carries every number as a double (`2.0`).
+        let args = check_properties(&bag(json!({"name": "n", "accountId": "f037e56e89293a057740de681ac9abbe", "clientSecretVersion": 2.0}))).unwrap();
+        assert_eq!(args.client_secret_version, Some(2));
+        let err = check_properties(&bag(json!({"name": "n", "accountId": "f037e56e89293a057740de681ac9abbe", "clientSecretVersion": 2.5}))).unwrap_err();
+        assert!(err.to_string().contains("clientSecretVersion: expected a whole number"), "{err}");
+    }
+
+    #[test]
     fn null_means_absent() {
         let args = check_properties(&bag(json!({
             "name": "n", "accountId": "f037e56e89293a057740de681ac9abbe", "zoneId": null

@@ -47,3 +47,13 @@ fn malformed_ids_say_which_forms_are_accepted() {
     let err = parse(&format!("f037e56e/{TOKEN}")).unwrap_err().to_string();
     assert!(err.contains("32 hexadecimal characters"), "{err}");
 }
+
+#[test]
+fn a_token_id_needs_five_groups_of_the_right_lengths_all_hexadecimal() {
+    use access_service_token::model::TokenId;
+    assert!(TokenId::parse("f174e90a-fafe-4643-bbbc-4a0ed4fc8415").is_ok());
+    for bad in ["f174e90a-fafe-4643-bbbc", "f174e90a-fafe-4643-bbbc-4a0ed4fc841", "g174e90a-fafe-4643-bbbc-4a0ed4fc8415"] {
+        let err = TokenId::parse(bad).unwrap_err().to_string();
+        assert!(err.contains("expected a token UUID"), "{bad}: {err}");
+    }
+}
