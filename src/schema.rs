@@ -66,6 +66,10 @@ pub struct Property {
     pub role: Role,
     /// The value an optional input takes when left out, if it has one.
     pub default: Option<Default>,
+    /// An optional input without a default that Cloudflare chooses when a
+    /// create leaves it out (`8760h`, version 1): the state keeps what it
+    /// chose, and a program that leaves it out keeps what the token has.
+    pub cloudflare_fills: bool,
     /// Never shown: kept as a secret in every engine.
     pub secret: bool,
     /// Changing it replaces the token (create the new, then delete the old).
@@ -80,7 +84,7 @@ impl Property {
 }
 
 const fn prop(name: &'static str, snake: &'static str, ty: Type, role: Role) -> Property {
-    Property { name, snake, ty, role, default: None, secret: false, replaces: false }
+    Property { name, snake, ty, role, default: None, cloudflare_fills: false, secret: false, replaces: false }
 }
 
 /// Every property: the inputs in the order programs and schemas show them,
@@ -90,8 +94,8 @@ pub const PROPERTIES: [Property; 14] = [
     Property { replaces: true, ..prop("accountId", "account_id", Type::String, Role::Optional) },
     Property { replaces: true, ..prop("zoneId", "zone_id", Type::String, Role::Optional) },
     Property { default: Some(Default::Integer(0)), ..prop("minDaysForRenewal", "min_days_for_renewal", Type::Integer, Role::Optional) },
-    prop("duration", "duration", Type::String, Role::Optional),
-    prop("clientSecretVersion", "client_secret_version", Type::Integer, Role::Optional),
+    Property { cloudflare_fills: true, ..prop("duration", "duration", Type::String, Role::Optional) },
+    Property { cloudflare_fills: true, ..prop("clientSecretVersion", "client_secret_version", Type::Integer, Role::Optional) },
     prop("previousClientSecretExpiresAt", "previous_client_secret_expires_at", Type::String, Role::Optional),
     Property { default: Some(Default::Boolean(true)), ..prop("enabled", "enabled", Type::Boolean, Role::Optional) },
     prop("id", "id", Type::String, Role::Output),

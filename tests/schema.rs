@@ -62,3 +62,12 @@ fn every_input_decodes_and_every_output_is_written() {
         assert!(outputs.get(p.name).is_some(), "{} is written to the outputs", p.name);
     }
 }
+
+#[test]
+fn what_cloudflare_fills_is_kept_when_a_program_leaves_it_out() {
+    let filled: Vec<&str> = PROPERTIES.iter().filter(|p| p.cloudflare_fills).map(|p| p.name).collect();
+    assert_eq!(filled, ["duration", "clientSecretVersion"]);
+    let olds = state(TokenArgs { duration: Some("720h".into()), client_secret_version: Some(3), ..seed_args() }, "2027-11-28T12:00:00Z");
+    let r = diff::diff(&olds, &seed_args(), t("2026-11-28T12:00:00Z")).unwrap();
+    assert!(!r.changes, "left out, they keep what the token has: {:?}", r.detailed_diff);
+}

@@ -80,21 +80,15 @@ const fn attr(name: &'static str, property: &'static str, ty: Primitive, mode: M
     Attribute { name, property, ty, mode, sensitive: false, replaces: false, default: None, description }
 }
 
-/// The optional inputs without a default that Terraform nevertheless plans
-/// as computed: left out of the configuration, Cloudflare chooses them on
-/// create (`8760h`, version 1) and the state keeps what it chose. The other
-/// optional inputs without a default (`account_id`, `zone_id`,
-/// `previous_client_secret_expires_at`) are null when left out.
-pub const CLOUDFLARE_FILLS: [&str; 2] = ["duration", "client_secret_version"];
-
 /// How Terraform sets a property of the core: a required input is required;
 /// an optional one is optional+computed when it has a default (the plan
-/// fills it in) or Cloudflare fills it ([`CLOUDFLARE_FILLS`]), and plain
-/// optional otherwise; an output is computed.
+/// fills it in) or Cloudflare fills it (`Property::cloudflare_fills`: the
+/// state keeps what Cloudflare chose), and plain optional otherwise (null
+/// when left out); an output is computed.
 pub const fn mode_of(p: &Property) -> Mode {
     match p.role {
         Role::Required => Mode::Required,
-        Role::Optional if p.default.is_some() || listed(&CLOUDFLARE_FILLS, p.snake) => Mode::OptionalComputed,
+        Role::Optional if p.default.is_some() || p.cloudflare_fills => Mode::OptionalComputed,
         Role::Optional => Mode::Optional,
         Role::Output => Mode::Computed,
     }
@@ -114,17 +108,6 @@ const fn same(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
-}
-
-const fn listed(list: &[&str], name: &str) -> bool {
-    let mut i = 0;
-    while i < list.len() {
-        if same(list[i], name) {
-            return true;
-        }
-        i += 1;
-    }
-    false
 }
 
 /// The core's property Terraform calls `snake`; a name that is none fails the build.
@@ -325,9 +308,8 @@ mod tests {
                 ("last_seen_at", Computed),
             ]
         );
-        for name in CLOUDFLARE_FILLS {
-            let p = PROPERTIES.iter().find(|p| p.snake == name).unwrap();
-            assert_eq!((p.role, p.default), (Role::Optional, None), "{name}: only an optional input without a default needs the list");
+        for p in PROPERTIES.iter().filter(|p| p.cloudflare_fills) {
+            assert_eq!((p.role, p.default), (Role::Optional, None), "{}: only an optional input without a default needs the flag", p.snake);
         }
     }
 
