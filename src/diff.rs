@@ -275,14 +275,20 @@ fn enabled_reason(olds: &TokenState, enable: bool) -> String {
     if !enable {
         return "enabled true → false: the token is disabled in place; the client id and secret are kept, and no client can authenticate with it until it is enabled again".to_string();
     }
-    let seen = match (&olds.last_seen_at, &olds.created_at) {
-        (Some(seen), _) => format!("it last authenticated at {seen}"),
-        (None, Some(created)) => format!("it has never authenticated since it was created at {created}"),
-        (None, None) => "it has never authenticated".to_string(),
-    };
+    let seen = last_authenticated(olds.last_seen_at.as_deref(), olds.created_at.as_deref());
     format!(
         "enabled false → true: the token is disabled at Cloudflare: a person disabled it (outside this program, or with an earlier `enabled: false`), or the account's inactivity cleanup did after the token went unused for its set 30 to 365 days ({seen}); it is re-enabled in place with the same client id and secret"
     )
+}
+
+/// When a token last authenticated, in words: what tells a person's disable
+/// from the inactivity cleanup's, wherever a disabled token is explained.
+pub fn last_authenticated(last_seen_at: Option<&str>, created_at: Option<&str>) -> String {
+    match (last_seen_at, created_at) {
+        (Some(seen), _) => format!("it last authenticated at {seen}"),
+        (None, Some(created)) => format!("it has never authenticated since it was created at {created}"),
+        (None, None) => "it has never authenticated".to_string(),
+    }
 }
 
 fn is_replace(kind: DiffKind) -> bool {

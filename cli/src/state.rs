@@ -132,6 +132,15 @@ impl StateFile {
         self.resources.retain(|r| r.name != name);
     }
 
+    /// Removes a resource whose token was deleted outside the program, and
+    /// remembers it until a token of that name is put again.
+    pub fn remove_gone(&mut self, resource: &StateResource) {
+        self.remove(&resource.name);
+        let client_id = resource.outputs.get("clientId").and_then(Value::as_str).map(str::to_string);
+        self.gone.retain(|g| g.name != resource.name);
+        self.gone.push(GoneToken { name: resource.name.clone(), id: resource.id.clone(), client_id });
+    }
+
     /// Why a create of `name` happens when a refresh found its token
     /// deleted outside the program; none otherwise.
     pub fn recreate_reason(&self, name: &str) -> Option<String> {

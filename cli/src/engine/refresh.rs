@@ -28,11 +28,7 @@ fn enabled_drift(now: Option<&Value>, last_seen: Option<&Value>, created: Option
     if now != Some(&json!(false)) {
         return "enabled outside this program: the next up applies the program's `enabled` again".into();
     }
-    let seen = match (last_seen.and_then(Value::as_str), created.and_then(Value::as_str)) {
-        (Some(at), _) => format!("it last authenticated at {at}"),
-        (None, Some(at)) => format!("it has never authenticated since it was created at {at}"),
-        (None, None) => "it has never authenticated".into(),
-    };
+    let seen = access_service_token::diff::last_authenticated(last_seen.and_then(Value::as_str), created.and_then(Value::as_str));
     format!("disabled outside this program, by a person or by the account's inactivity cleanup ({seen}): it authenticates nothing; the next up enables it again with one call, same client id and secret")
 }
 
@@ -80,10 +76,7 @@ pub fn refresh<T: Transport>(program: &Program, calls: &mut Calls<T>, state: &mu
                 reasons: vec!["deleted outside this program, by a person or by the account's inactivity cleanup: the next up creates a new token, with a new client id and secret".into()],
                 changes: vec![],
             });
-            state.remove(&old.name);
-            let client_id = old.outputs.get("clientId").and_then(Value::as_str).map(str::to_string);
-            state.gone.retain(|g| g.name != old.name);
-            state.gone.push(crate::state::GoneToken { name: old.name.clone(), id: old.id.clone(), client_id });
+            state.remove_gone(&old);
             continue;
         };
         let mut changes = Vec::new();
