@@ -228,7 +228,7 @@ fn span(d: TimeDelta) -> String {
 }
 
 /// The property as the file spells it.
-fn prop(kind: InputKind, camel: &'static str) -> &'static str {
+pub(crate) fn prop(kind: InputKind, camel: &'static str) -> &'static str {
     if !kind.snake_case() {
         return camel;
     }

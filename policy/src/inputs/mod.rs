@@ -117,12 +117,12 @@ fn boolean(f: Field<Value>) -> Field<bool> {
 
 /// A time property: RFC 3339, else the reason, naming the property as the
 /// file spells it.
-fn moment(kind: InputKind, camel: &str, f: Field<Value>) -> Result<Field<DateTime<Utc>>, String> {
+fn moment(kind: InputKind, camel: &'static str, f: Field<Value>) -> Result<Field<DateTime<Utc>>, String> {
     match text(f) {
         Field::Known(s) => match DateTime::parse_from_rfc3339(&s) {
             Ok(t) => Ok(Field::Known(t.with_timezone(&Utc))),
             Err(e) => {
-                let p = if kind.snake_case() { snake(camel) } else { camel.to_string() };
+                let p = super::rules::prop(kind, camel);
                 Err(format!("{p} {s} is not an RFC 3339 time ({e})", s = access_service_token::error::quote(&s)))
             }
         },
