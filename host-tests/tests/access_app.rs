@@ -53,7 +53,7 @@ fn seed_with(extra: &str) -> String {
 fn the_seed_token_lets_a_client_in_and_a_refresh_records_when() {
     let cli = Cli::new(SEED);
     cli.ok(&["up", "--yes"]);
-    assert_eq!(bodies_since(&cli), [Some(json!({"name": "CI/CD app renewed"}))], "enabled is left out: Cloudflare creates tokens enabled");
+    assert_eq!(bodies(&cli.emu), [Some(json!({"name": "CI/CD app renewed"}))], "enabled is left out: Cloudflare creates tokens enabled");
     assert_eq!(take_calls(&cli.emu), [format!("POST /accounts/{ACCOUNT}/access/service_tokens")]);
     let creds = credentials(&cli);
     assert_eq!(cli.state()["resources"][0]["outputs"].get("lastSeenAt"), None, "not seen yet");
@@ -86,14 +86,14 @@ fn disable_refuses_the_client_and_enable_lets_it_in_again_one_put_each() {
     assert!(out.stdout.contains("the token is disabled in place; the client id and secret are kept"), "{}", out.stdout);
     cli.emu.clear_requests();
     cli.ok(&["up", "--yes"]);
-    assert_eq!(bodies_since(&cli), [Some(json!({"name": "CI/CD app renewed", "enabled": false}))]);
+    assert_eq!(bodies(&cli.emu), [Some(json!({"name": "CI/CD app renewed", "enabled": false}))]);
     assert_eq!(take_calls(&cli.emu), [format!("PUT {}", token_path(&cli))]);
     assert_eq!(client(&cli, &creds), refused("disabled"));
     assert_eq!(credentials(&cli), creds, "same client id and secret");
 
     cli.write_program(SEED);
     cli.ok(&["up", "--yes"]);
-    assert_eq!(bodies_since(&cli), [Some(json!({"name": "CI/CD app renewed", "enabled": true}))]);
+    assert_eq!(bodies(&cli.emu), [Some(json!({"name": "CI/CD app renewed", "enabled": true}))]);
     assert_eq!(take_calls(&cli.emu), [format!("PUT {}", token_path(&cli))]);
     assert_eq!(client(&cli, &creds), admitted());
     assert_eq!(credentials(&cli), creds);
@@ -103,7 +103,7 @@ fn disable_refuses_the_client_and_enable_lets_it_in_again_one_put_each() {
 fn a_token_created_disabled_takes_one_post_and_lets_nobody_in() {
     let cli = Cli::new(&seed_with("enabled: false"));
     cli.ok(&["up", "--yes"]);
-    assert_eq!(bodies_since(&cli), [Some(json!({"name": "CI/CD app renewed", "enabled": false}))]);
+    assert_eq!(bodies(&cli.emu), [Some(json!({"name": "CI/CD app renewed", "enabled": false}))]);
     assert_eq!(take_calls(&cli.emu), [format!("POST /accounts/{ACCOUNT}/access/service_tokens")]);
     assert_eq!(client(&cli, &credentials(&cli)), refused("disabled"));
     assert!(cli.ok(&["preview"]).stdout.contains("no changes"));
@@ -121,7 +121,7 @@ fn a_rotation_with_a_grace_period_keeps_the_old_secret_working_until_it_ends() {
     cli.emu.clear_requests();
     cli.ok(&["up", "--yes"]);
     assert_eq!(
-        bodies_since(&cli),
+        bodies(&cli.emu),
         [Some(json!({"name": "CI/CD app renewed", "client_secret_version": 2, "previous_client_secret_expires_at": "2026-11-28T13:00:00Z"}))]
     );
     assert_eq!(take_calls(&cli.emu), [format!("PUT {}", token_path(&cli))]);
@@ -183,7 +183,7 @@ fn the_cleanup_disables_an_idle_token_preview_refresh_explains_and_up_enables_it
     assert!(out.stdout.contains("disabled outside this program, by a person or by the account's inactivity cleanup"), "{}", out.stdout);
 
     cli.ok(&["up", "--yes"]);
-    assert_eq!(bodies_since(&cli), [Some(json!({"name": "CI/CD app renewed", "enabled": true}))]);
+    assert_eq!(bodies(&cli.emu), [Some(json!({"name": "CI/CD app renewed", "enabled": true}))]);
     assert_eq!(take_calls(&cli.emu), [format!("PUT {}", token_path(&cli))], "one call");
     assert_eq!(client(&cli, &creds), admitted(), "same client id and secret");
 }
@@ -214,9 +214,4 @@ fn the_cleanup_deletes_an_idle_token_and_the_next_up_creates_it_again_saying_the
     assert_eq!(client(&cli, &new), admitted());
     assert_eq!(client(&cli, &old), refused("unknown_client_id"));
     assert_eq!(cli.state().get("gone"), None, "nothing is gone any more");
-}
-
-/// The bodies of the API calls since the last `take_calls`.
-fn bodies_since(cli: &Cli) -> Vec<Option<Value>> {
-    bodies(&cli.emu)
 }

@@ -43,11 +43,7 @@ impl Guest for Component {
                 .into_iter()
                 .map(|d| wit::PropertyDiff { property: d.property, kind: kind_out(d.kind), input_diff: d.input_diff })
                 .collect(),
-            actions: result
-                .actions
-                .into_iter()
-                .map(|a| wit::PlannedAction { kind: action_out(a.kind), reason: a.reason })
-                .collect(),
+            actions: result.actions.into_iter().map(planned_action_out).collect(),
         })
     }
 
@@ -231,6 +227,11 @@ fn kind_out(k: DiffKind) -> wit::PropertyDiffKind {
         DiffKind::Update => wit::PropertyDiffKind::Update,
         DiffKind::UpdateReplace => wit::PropertyDiffKind::UpdateReplace,
     }
+}
+
+/// An action with its reason, as both diffs (typed and Pulumi's) return it.
+fn planned_action_out(a: access_service_token::diff::PlannedAction) -> wit::PlannedAction {
+    wit::PlannedAction { kind: action_out(a.kind), reason: a.reason }
 }
 
 fn action_out(k: ActionKind) -> wit::ActionKind {

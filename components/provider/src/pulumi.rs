@@ -2,7 +2,7 @@
 //! is in the core's `pulumi` module.
 
 use super::exports::cloudflare::access_service_token::pulumi as wit;
-use super::{action_out, connection_in, error_out, kind_out, Component};
+use super::{connection_in, error_out, kind_out, planned_action_out, Component};
 use access_service_token::diff::DiffKind;
 use access_service_token::provider::Client;
 use access_service_token::pulumi;
@@ -36,7 +36,7 @@ impl wit::Guest for Component {
                 .map(|(path, kind, input_diff): (String, DiffKind, bool)| wit::DetailedDiffEntry { path, kind: kind_out(kind), input_diff })
                 .collect(),
             has_detailed_diff: true,
-            actions: r.actions.into_iter().map(|a| super::wit::PlannedAction { kind: action_out(a.kind), reason: a.reason }).collect(),
+            actions: r.actions.into_iter().map(planned_action_out).collect(),
         })
     }
 

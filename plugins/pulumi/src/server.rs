@@ -267,13 +267,10 @@ impl ResourceProvider for Provider {
         });
         // Why the apply does what it does, on the resource in the engine's
         // output, before the engine has the answer; never a reason to fail.
-        let result = match result {
-            Ok((response, messages)) => {
-                self.engine.info("Diff", &urn, &messages).await;
-                Ok(response)
-            }
-            Err(e) => Err(e),
-        };
+        if let Ok((_, messages)) = &result {
+            self.engine.info("Diff", &urn, messages).await;
+        }
+        let result = result.map(|(response, _)| response);
         logged("Diff", &urn, result)
     }
 
