@@ -118,7 +118,10 @@ pub fn diff(olds: &TokenState, news: &TokenArgs, now: DateTime<Utc>) -> Result<d
     diff::diff(olds, news, now)
 }
 
-fn state_from(token: ApiToken, args: TokenArgs, earlier_secret: Option<crate::secret::Secret>) -> TokenState {
+/// A token's state from the API's answer and the inputs it is managed
+/// with: every field Cloudflare reports, the secret from the answer or else
+/// `earlier_secret`.
+pub fn state_from(token: ApiToken, args: TokenArgs, earlier_secret: Option<crate::secret::Secret>) -> TokenState {
     TokenState {
         id: token.id,
         args,

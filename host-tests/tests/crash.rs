@@ -86,6 +86,9 @@ fn a_run_killed_after_each_mutating_call_is_finished_by_the_next_run() {
         assert_eq!(named, live, "step {k} ({what}): no orphan, no duplicate\n{}\n{}", out.stdout, out.stderr);
         assert_eq!(live.len(), 4, "step {k} ({what}): a, b, c and the new d");
         assert!(state.get("pending").is_none(), "step {k} ({what}): nothing left pending");
+        for r in state["resources"].as_array().unwrap() {
+            assert!(r["outputs"]["createdAt"].is_string(), "step {k} ({what}): {} records when Cloudflare created it, adopted or not", r["name"]);
+        }
         let tokens = cli.emu.tokens();
         let by_name = |n: &str| tokens.iter().find(|t| t.name == n).unwrap_or_else(|| panic!("step {k}: no token {n}")).clone();
         assert_eq!(by_name("b renamed").id, b, "step {k} ({what}): b renamed in place");

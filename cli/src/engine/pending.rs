@@ -59,14 +59,7 @@ fn resolve_create<T: Transport>(calls: &mut Calls<T>, state: &mut StateFile, op:
     match found.as_slice() {
         [] => notes.push(format!("{}: an interrupted create made no token; it will be planned again", op.name)),
         [token] => {
-            let adopted = TokenState {
-                id: token.id.clone(),
-                args: args.clone(),
-                client_id: token.client_id.clone(),
-                client_secret: None,
-                expires_at: token.expires_at.clone(),
-                created_at: None, last_seen_at: None,
-            };
+            let adopted = provider::state_from(token.clone(), args.clone(), None);
             let secret_inputs = bag::decode(&op.bag.to_string(), "state")?.secret;
             state.put(StateResource {
                 name: op.name.clone(),
