@@ -5,14 +5,13 @@
 use access_service_token_policy_rules::{self as policy, detect, rules, scan, Field, Finding, InputFile, InputKind, Level, Report, Settings, Token, RULES};
 use chrono::{DateTime, Utc};
 
+mod common;
+use common::{fixture, ALL_FIXTURES};
+
 fn now() -> DateTime<Utc> {
     "2026-03-01T00:00:00Z".parse().unwrap()
 }
 
-fn fixture(name: &str) -> InputFile {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    InputFile::new(name, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
-}
 
 /// Defaults with every rule enabled (non-expiring is disabled by default).
 fn all_on() -> Settings {
@@ -46,21 +45,6 @@ fn line_of(file: &InputFile, needle: &str) -> usize {
     file.text[..at].matches('\n').count() + 1
 }
 
-const ALL_FIXTURES: [(&str, InputKind); 13] = [
-    ("pulumi-export-v3.json", InputKind::PulumiExport),
-    ("pulumi-export-v4-show-secrets.json", InputKind::PulumiExport),
-    ("terraform.tfstate", InputKind::TerraformState),
-    ("terraform-show-state.json", InputKind::TerraformShowState),
-    ("terraform-plan.json", InputKind::TerraformPlan),
-    ("access-tokens.state.json", InputKind::LocalState),
-    ("Pulumi.yaml", InputKind::Program),
-    ("Pulumi.json", InputKind::Program),
-    ("pulumi-export-usage.json", InputKind::PulumiExport),
-    ("terraform-usage.tfstate", InputKind::TerraformState),
-    ("terraform-plan-usage.json", InputKind::TerraformPlan),
-    ("access-tokens-usage.state.json", InputKind::LocalState),
-    ("program-enabled.yaml", InputKind::Program),
-];
 
 /// The fixtures written before `enabled`, `createdAt` and `lastSeenAt`
 /// existed (and the Cloudflare provider's resources, which lack them).

@@ -9,30 +9,14 @@ use access_service_token_policy_rules::{render, scan, Format, InputFile, Report,
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+mod common;
+use common::{fixture, ALL_FIXTURES};
+
 fn now() -> DateTime<Utc> {
     "2026-03-01T00:00:00Z".parse().unwrap()
 }
 
-fn fixture(name: &str) -> InputFile {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    InputFile::new(name, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
-}
 
-const FIXTURES: [&str; 13] = [
-    "pulumi-export-v3.json",
-    "pulumi-export-v4-show-secrets.json",
-    "terraform.tfstate",
-    "terraform-show-state.json",
-    "terraform-plan.json",
-    "access-tokens.state.json",
-    "Pulumi.yaml",
-    "Pulumi.json",
-    "pulumi-export-usage.json",
-    "terraform-usage.tfstate",
-    "terraform-plan-usage.json",
-    "access-tokens-usage.state.json",
-    "program-enabled.yaml",
-];
 
 /// Every client secret written in plain text in the fixtures (and a
 /// ciphertext, which must not leak either).
@@ -63,7 +47,7 @@ fn all_on() -> Settings {
 }
 
 fn everything() -> Report {
-    let files: Vec<InputFile> = FIXTURES.iter().map(|n| fixture(n)).collect();
+    let files: Vec<InputFile> = ALL_FIXTURES.iter().map(|(n, _)| fixture(n)).collect();
     scan(&files, None, &all_on()).unwrap()
 }
 
@@ -76,7 +60,7 @@ fn no_secret_reaches_any_output() {
     let report = everything();
     assert!(report.findings.iter().filter(|f| f.rule_id == "plaintext-secret").count() >= 8, "the secrets were found");
     for secret in SECRETS {
-        assert!(FIXTURES.iter().any(|n| fixture(n).text.contains(secret)), "{secret} is in a fixture");
+        assert!(ALL_FIXTURES.iter().any(|(n, _)| fixture(n).text.contains(secret)), "{secret} is in a fixture");
         let tail = &secret[secret.len() - 12..];
         for (format, out) in all_formats(&report) {
             assert!(!out.contains(secret), "{format} output contains {secret}");
@@ -119,7 +103,7 @@ fn json_output_follows_the_documented_schema() {
     assert_eq!(v["expiresWithinDays"], 30);
     assert_eq!(v["idleDays"], 90);
     let files = v["files"].as_array().unwrap();
-    assert_eq!(files.len(), FIXTURES.len());
+    assert_eq!(files.len(), ALL_FIXTURES.len());
     assert_eq!(files[0], serde_json::json!({"name": "Pulumi.json", "kind": "program"}), "ordered by name");
     assert!(files.iter().any(|f| f == &serde_json::json!({"name": "terraform.tfstate", "kind": "terraform-state"})));
     assert_eq!(v["rules"].as_array().unwrap().len(), RULES.len());
@@ -231,14 +215,14 @@ fn the_same_inputs_and_now_give_identical_bytes() {
     assert_eq!(first, second);
     let mut later = all_on();
     later.now = "2026-06-01T00:00:00Z".parse().unwrap();
-    let files: Vec<InputFile> = FIXTURES.iter().map(|n| fixture(n)).collect();
+    let files: Vec<InputFile> = ALL_FIXTURES.iter().map(|(n, _)| fixture(n)).collect();
     let moved = scan(&files, None, &later).unwrap();
     assert_ne!(render(&moved, Format::Json), first[1].1, "now is part of the judgement");
 }
 
 #[test]
 fn the_order_does_not_depend_on_the_order_of_files() {
-    let forward: Vec<InputFile> = FIXTURES.iter().map(|n| fixture(n)).collect();
+    let forward: Vec<InputFile> = ALL_FIXTURES.iter().map(|(n, _)| fixture(n)).collect();
     let mut backward = forward.clone();
     backward.reverse();
     backward.swap(1, 5);
@@ -250,7 +234,7 @@ fn the_order_does_not_depend_on_the_order_of_files() {
     sorted.sort();
     assert_eq!(keys, sorted, "file, line, address, rule id");
     let files: Vec<&str> = a.files.iter().map(|(n, _)| n.as_str()).collect();
-    let mut names = FIXTURES.to_vec();
+    let mut names: Vec<&str> = ALL_FIXTURES.iter().map(|(n, _)| *n).collect();
     names.sort();
     assert_eq!(files, names);
 }
